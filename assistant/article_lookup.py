@@ -1,0 +1,45 @@
+"""Looking up one article of a regulation: 《行政复议法》 第二条 → its text, with the title resolved
+through the registry (short names, variants) and its status noted. Used by the CLI `article`
+command, the chat and the web app's citation panel."""
+
+from __future__ import annotations
+
+from .errors import NotFound
+from .numerals import article_number
+from .titles import split_cited_version
+
+
+def lookup_article(ws, title: str, article: str | int, report_year: int | None = None) -> dict:
+    """{"title", "article", "heading", "text", "paragraphs", "status_note", "source"} or NotFound."""
+    raw_title, version = split_cited_version(title.strip().strip("《》"))
+    number = article if isinstance(article, int) else article_number(str(article))
+    if not number:
+        raise NotFound(f"看不懂条号“{article}”，请写成“第二条”或“2”。", f"Cannot read the article number '{article}'.",
+                       "例如：article 《行政复议法》 第二条", "e.g. article 《行政复议法》 第二条")
+    resolution = ws.registry.resolve(title, report_year)
+    full_title = resolution.entry.title if resolution else raw_title
+    reg = ws.kb.regulation(full_title, version) or ws.kb.regulation(raw_title, version)
+    if reg is None:
+        known = f"登记表中有《{full_title}》，但" if resolution else ""
+        raise NotFound(f"{known}知识库中没有《{full_title}》的文本。",
+                       f"The text of 《{full_title}》 is not in the knowledge base.",
+                       "先把法规文本加入知识库：python -m assistant ingest 文件 --kind regulation",
+                       "Add the text first: python -m assistant ingest FILE --kind regulation")
+    art = reg.article(number)
+    if art is None:
+        raise NotFound(f"《{reg.title}》没有第{number}条（共{reg.article_count}条）。",
+                       f"《{reg.title}》 has no article {number}; it has {reg.article_count}.")
+    note = ""
+    if resolution:
+        outdated, why = ws.registry.outdated(resolution.entry, report_year)
+        note = why if outdated else f"{resolution.entry.status}"
+    return {
+        "title": reg.title,
+        "article": art.label,
+        "number": art.number,
+        "heading": f"《{reg.title}》{art.label}" + (f"（{art.chapter}）" if art.chapter else ""),
+        "text": art.text,
+        "paragraphs": art.paragraphs,
+        "status_note": note,
+        "chapter": art.chapter,
+    }

@@ -1,0 +1,85 @@
+"""BM25 over jieba tokens, with stop words and punctuation removed (bm25s underneath).
+
+The index is rebuilt from the catalog in memory; on a few thousand chunks that takes well under
+a second, so a newly ingested document is searchable by keywords at once, before its vectors
+are done.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+import bm25s
+import jieba
+import numpy as np
+
+jieba.setLogLevel(logging.WARNING)
+_init_lock = threading.Lock()
+_initialised = False
+_WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+
+
+def _ensure_jieba() -> None:
+    global _initialised
+    if _initialised:
+        return
+    with _init_lock:
+        if not _initialised:
+            path = resources.files("assistant") / "resources" / "userdict.txt"
+            with resources.as_file(path) as file:
+                jieba.load_userdict(str(file))
+            _initialised = True
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = (resources.files("assistant") / "resources" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba's search mode (words and their parts), lower-cased, without
+    punctuation and stop words."""
+    _ensure_jieba()
+    stop = stopwords()
+    out = []
+    for token in jieba.cut_for_search(text):
+        token = token.strip().lower()
+        if token and token not in stop and _WORD.search(token):
+            out.append(token)
+    return out
+
+
+class BM25Index:
+    """An immutable BM25 index over chunk ids; build a new one when the catalog changes."""
+
+    def __init__(self, ids: list[str], token_lists: list[list[str]]) -> None:
+        self.ids = list(ids)
+        self._retriever = bm25s.BM25()
+        if self.ids:
+            self._retriever.index([t or [""] for t in token_lists], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = tokenize(query)
+        if not self.ids or not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+
+    def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        scores = self.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = int(np.count_nonzero(scores > 0))
+        if positive == 0:
+            return []
+        k = min(k, positive)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top]

@@ -1,0 +1,187 @@
+"""The knowledge base's catalog: documents and chunks in SQLite under the data dir.
+
+Chroma holds the vectors; the catalog holds the text, the structure and the state of each chunk
+(embedded or not). BM25 is built from here, so keyword search works before vectors exist, and an
+interrupted embedding run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from .chunking import Chunk, DocInfo
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    region TEXT,
+    year INTEGER,
+    source TEXT,
+    sha256 TEXT,
+    text TEXT NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}',
+    added_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    tokens TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    embedded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
+CREATE TABLE IF NOT EXISTS kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+        self.lock = threading.RLock()
+
+    # -- meta ----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.lock:
+            row = self._db.execute("SELECT value FROM kb_meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO kb_meta VALUES (?, ?)", (key, value))
+
+    @property
+    def version(self) -> int:
+        """Bumped on every change; the BM25 index is rebuilt when it moves."""
+        return int(self.get_meta("version") or 0)
+
+    def _bump(self) -> None:
+        self._db.execute("INSERT OR REPLACE INTO kb_meta VALUES ('version', ?)", (str(self.version + 1),))
+
+    # -- documents -----------------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        with self.lock:
+            row = self._db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _doc_row(row) if row else None
+
+    def documents(self, kind: str | None = None) -> list[dict]:
+        query = ("SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) AS chunk_count, "
+                 "(SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id AND c.embedded=0) AS pending "
+                 "FROM documents d")
+        args: tuple = ()
+        if kind:
+            query += " WHERE kind=?"
+            args = (kind,)
+        query += " ORDER BY kind, year DESC, title"
+        with self.lock:
+            return [_doc_row(r) for r in self._db.execute(query, args)]
+
+    def chunk_ids(self, doc_id: str) -> set[str]:
+        with self.lock:
+            return {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))}
+
+    def replace_document(self, doc: DocInfo, text: str, sha256: str, chunks: list[Chunk],
+                         tokens: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+        """Store a document and its chunks; returns (added chunk ids, removed chunk ids)."""
+        with self.lock, self._db:
+            old = {r[0]: r[1] for r in self._db.execute("SELECT id, embedded FROM chunks WHERE doc_id=?", (doc.doc_id,))}
+            self._db.execute(
+                "INSERT INTO documents (doc_id, title, kind, region, year, source, sha256, text, extra, added_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(doc_id) DO UPDATE SET title=excluded.title, "
+                "kind=excluded.kind, region=excluded.region, year=excluded.year, source=excluded.source, "
+                "sha256=excluded.sha256, text=excluded.text, extra=excluded.extra",
+                (doc.doc_id, doc.title, doc.kind, doc.region, doc.year, doc.source, sha256, text,
+                 json.dumps(doc.extra, ensure_ascii=False), time.time()))
+            new_ids = [c.id for c in chunks]
+            removed = [cid for cid in old if cid not in set(new_ids)]
+            if removed:
+                self._db.executemany("DELETE FROM chunks WHERE id=?", [(cid,) for cid in removed])
+            added = []
+            for c in chunks:
+                if c.id in old:
+                    self._db.execute("UPDATE chunks SET seq=?, meta=? WHERE id=?",
+                                     (c.seq, json.dumps(c.metadata, ensure_ascii=False), c.id))
+                    continue
+                added.append(c.id)
+                self._db.execute("INSERT INTO chunks (id, doc_id, seq, text, search_text, tokens, meta, embedded) "
+                                 "VALUES (?,?,?,?,?,?,?,0)",
+                                 (c.id, c.doc_id, c.seq, c.text, c.search_text, " ".join(tokens[c.id]),
+                                  json.dumps(c.metadata, ensure_ascii=False)))
+            if added or removed or not old:
+                self._bump()
+        return added, removed
+
+    def remove_document(self, doc_id: str) -> list[str]:
+        with self.lock, self._db:
+            ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._bump()
+        return ids
+
+    # -- chunks --------------------------------------------------------------------------------
+    def pending_chunks(self, limit: int | None = None) -> list[dict]:
+        query = "SELECT id, doc_id, search_text, meta FROM chunks WHERE embedded=0 ORDER BY doc_id, seq"
+        if limit:
+            query += f" LIMIT {int(limit)}"
+        with self.lock:
+            return [dict(r, meta=json.loads(r["meta"])) for r in self._db.execute(query)]
+
+    def count_pending(self) -> int:
+        with self.lock:
+            return self._db.execute("SELECT COUNT(*) FROM chunks WHERE embedded=0").fetchone()[0]
+
+    def mark_embedded(self, ids: list[str], value: int = 1) -> None:
+        with self.lock, self._db:
+            self._db.executemany("UPDATE chunks SET embedded=? WHERE id=?", [(value, i) for i in ids])
+
+    def mark_all_pending(self) -> None:
+        with self.lock, self._db:
+            self._db.execute("UPDATE chunks SET embedded=0")
+
+    def all_chunks(self) -> list[dict]:
+        """Every chunk with its tokens and metadata (to build the BM25 index)."""
+        with self.lock:
+            rows = self._db.execute("SELECT id, doc_id, tokens, meta, embedded FROM chunks ORDER BY doc_id, seq").fetchall()
+        return [{"id": r["id"], "doc_id": r["doc_id"], "tokens": r["tokens"].split(" ") if r["tokens"] else [],
+                 "meta": json.loads(r["meta"]), "embedded": r["embedded"]} for r in rows]
+
+    def chunks(self, ids: list[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        with self.lock:
+            for i in range(0, len(ids), 500):
+                batch = ids[i:i + 500]
+                marks = ",".join("?" * len(batch))
+                for r in self._db.execute(f"SELECT id, doc_id, text, search_text, meta FROM chunks WHERE id IN ({marks})", batch):
+                    out[r["id"]] = {"id": r["id"], "doc_id": r["doc_id"], "text": r["text"],
+                                    "search_text": r["search_text"], "meta": json.loads(r["meta"])}
+        return out
+
+    def chunks_of(self, doc_id: str) -> list[dict]:
+        with self.lock:
+            rows = self._db.execute("SELECT id, text, meta FROM chunks WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
+        return [{"id": r["id"], "text": r["text"], "meta": json.loads(r["meta"])} for r in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _doc_row(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["extra"] = json.loads(d.get("extra") or "{}")
+    return d

@@ -1,0 +1,306 @@
+"""The regulation registry: which documents exist, under which titles, and whether they are in force.
+
+Two YAML files with the same format are merged:
+- `corpus/regulations/registry.yaml`, shipped with the project (every row of the shared INDEX.tsv);
+- `<data dir>/registry.yaml`, the user's additions and corrections (written by `ingest` and the
+  importers; a user may edit either file by hand to correct a status, no code needed).
+An entry of the user file replaces the shipped entry with the same title and version date.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+from rapidfuzz import fuzz, process
+
+from .errors import AssistantError
+from .titles import normalise_title, short_name, split_cited_version
+
+CURRENT = "现行有效"
+AMENDED = "已修改"
+REPEALED = "已废止"
+EXPIRED = "已失效"
+STATUSES = (CURRENT, AMENDED, REPEALED, EXPIRED)
+
+
+class Entry(BaseModel):
+    title: str
+    short_names: list[str] = Field(default_factory=list)
+    kind: str | None = None  # 法律 / 行政法规 / 党内法规 / 地方政府规章 …
+    issuer: str | None = None
+    number: str | None = None  # 文号
+    promulgated: str | None = None  # YYYY-MM-DD (or YYYY-MM)
+    effective: str | None = None
+    status: str = CURRENT
+    superseded_by: str | None = None  # a title, optionally with its version: 信访工作条例 / 行政复议法（2023年）
+    expires: str | None = None  # the end of a plan's period (纲要 2021—2025 → 2025-12-31)
+    articles: int | None = None  # number of articles of this version's text
+    note: str | None = None
+
+    @field_validator("promulgated", "effective", "expires", mode="before")
+    @classmethod
+    def _as_text(cls, value):
+        return None if value in (None, "") else str(value)
+
+    @property
+    def key(self) -> str:
+        return normalise_title(self.title)
+
+    @property
+    def version_year(self) -> str | None:
+        return (self.promulgated or "")[:4] or None
+
+    @property
+    def label(self) -> str:
+        return f"《{self.title}》" + (f"（{self.version_year}年）" if self.version_year else "")
+
+
+@dataclass
+class Resolution:
+    """What a cited title resolved to."""
+
+    entry: Entry  # the version meant (the cited one, or the one in force)
+    how: str  # exact | short | normalised
+    cited_version: str | None = None  # "2017" when the citation named a version
+    versions: list[Entry] | None = None  # every version of that title, newest first
+
+
+class Registry:
+    def __init__(self, entries: list[Entry] | None = None, user_path: Path | None = None) -> None:
+        self.user_path = user_path
+        self._lock = threading.Lock()
+        self._entries: list[Entry] = []
+        self._by_key: dict[str, list[Entry]] = {}
+        self._names: dict[str, str] = {}  # normalised short/full name → key
+        for entry in entries or []:
+            self._add(entry)
+
+    # -- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, base: Path | None = None, user: Path | None = None) -> "Registry":
+        registry = cls(user_path=user)
+        for path in (base, user):
+            if path and Path(path).exists():
+                for entry in read_entries(Path(path)):
+                    registry.put(entry, save=False)
+        return registry
+
+    def _add(self, entry: Entry) -> None:
+        self._entries.append(entry)
+        versions = self._by_key.setdefault(entry.key, [])
+        versions.append(entry)
+        versions.sort(key=lambda e: e.promulgated or "", reverse=True)
+        for name in [entry.title, *(entry.short_names or []), short_name(entry.title) or ""]:
+            if name:
+                self._names.setdefault(normalise_title(name), entry.key)
+
+    def put(self, entry: Entry, save: bool = True) -> None:
+        """Add an entry, replacing one with the same title and version date."""
+        with self._lock:
+            same = [e for e in self._by_key.get(entry.key, []) if (e.promulgated or "") == (entry.promulgated or "")]
+            for old in same:
+                self._entries.remove(old)
+                self._by_key[entry.key].remove(old)
+            self._add(entry)
+        if save and self.user_path:
+            self._save_user(entry)
+
+    def _save_user(self, entry: Entry) -> None:
+        path = self.user_path
+        existing = read_entries(path) if path.exists() else []
+        existing = [e for e in existing if not (e.key == entry.key and (e.promulgated or "") == (entry.promulgated or ""))]
+        existing.append(entry)
+        write_entries(path, existing, header=USER_HEADER)
+
+    # -- queries -------------------------------------------------------------------------------
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    def titles(self) -> list[str]:
+        return sorted({e.title for e in self._entries})
+
+    def versions(self, title: str) -> list[Entry]:
+        key = self._names.get(normalise_title(title))
+        return list(self._by_key.get(key, [])) if key else []
+
+    def resolve(self, cited: str, as_of_year: int | None = None) -> Resolution | None:
+        """A cited title (any spelling, optionally with a version: 《行政复议法》(2017年修正)) →
+        the registry entry it means, or None."""
+        title, version = split_cited_version(cited.strip().strip("《》"))
+        key = normalise_title(title)
+        target = self._names.get(key)
+        if target is None:
+            return None
+        versions = self._by_key[target]
+        how = "exact" if any(e.title == title for e in versions) else (
+            "short" if any(title in e.short_names or short_name(e.title) == title for e in versions) else "normalised")
+        if version:
+            chosen = next((e for e in versions if e.version_year == version), None)
+            if chosen is None:
+                chosen = next((e for e in versions if (e.effective or "")[:4] == version), versions[0])
+        else:
+            chosen = self.in_force(versions, as_of_year) or versions[0]
+        return Resolution(chosen, how, version, versions)
+
+    def in_force(self, versions: list[Entry], year: int | None) -> Entry | None:
+        current = [e for e in versions if e.status == CURRENT]
+        if current:
+            return current[0]
+        return None
+
+    def similar(self, cited: str, limit: int = 3, cutoff: float = 72.0) -> list[tuple[str, float]]:
+        """Registry titles resembling a cited one (for suggestions), best first."""
+        key = normalise_title(split_cited_version(cited)[0])
+        choices = {normalise_title(e.title): e.title for e in self._entries}
+        found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=limit * 2, score_cutoff=cutoff)
+        out, seen = [], set()
+        for match, score, _ in found:
+            title = choices[match]
+            if title not in seen:
+                seen.add(title)
+                out.append((title, float(score)))
+        return out[:limit]
+
+    def successor(self, entry: Entry) -> Entry | None:
+        """The document or version that replaced `entry`."""
+        if entry.superseded_by:
+            res = self.resolve(entry.superseded_by)
+            if res:
+                return res.entry
+        if entry.status != CURRENT:
+            newer = [e for e in self._by_key.get(entry.key, []) if (e.promulgated or "") > (entry.promulgated or "")]
+            if newer:
+                return next((e for e in newer if e.status == CURRENT), newer[0])
+        return None
+
+    def outdated(self, entry: Entry, report_year: int | None) -> tuple[bool, str]:
+        """Whether citing `entry` in a report on `report_year` is out of date, and why (Chinese).
+
+        A version counts as outdated once its successor was promulgated, or it was repealed or
+        expired, by the end of the report's year (the report is written early the next year). With
+        no year, today's date is used."""
+        cutoff = f"{report_year}-12-31" if report_year else date.today().isoformat()
+        successor = self.successor(entry)
+        if entry.expires and entry.expires <= cutoff:
+            return True, f"规划期已于{_cn_date(entry.expires)}届满" + (
+                f"，已由{successor.label}接续" if successor else "，请核实是否有新的接续文件")
+        if entry.status == CURRENT:
+            return False, ""
+        if successor:
+            since = successor.promulgated or successor.effective
+            if since and since > cutoff:
+                return False, ""
+            if successor.key == entry.key:
+                when = f"已于{_cn_date(since)}修订或修正，应引用现行版本" if since else "已有新版本"
+            else:
+                when = f"已被{successor.label}取代"
+            if successor.effective:
+                when += f"（新版本{_cn_date(successor.effective)}起施行）" if successor.key == entry.key \
+                    else f"（{_cn_date(successor.effective)}起施行）"
+            return True, when
+        return True, f"状态为“{entry.status}”"
+
+
+def _cn_date(value: str | None) -> str:
+    if not value:
+        return ""
+    parts = value.split("-")
+    out = f"{int(parts[0])}年"
+    if len(parts) > 1:
+        out += f"{int(parts[1])}月"
+    if len(parts) > 2:
+        out += f"{int(parts[2])}日"
+    return out
+
+
+BASE_HEADER = """\
+# 法规登记表（项目自带）：标题、简称、类别、制定机关、文号、日期、效力状态、替代关系。
+# The project's registry of regulation facts. Facts only; the texts are not shipped.
+# status: 现行有效 | 已修改 (an earlier version, amended later) | 已废止 | 已失效 (a plan whose period ended)
+# 用户的补充和更正写在数据目录的 registry.yaml 中（格式相同，同名同日期的条目以用户文件为准）。
+"""
+USER_HEADER = """\
+# 用户法规登记表：导入或入库的法规、以及对自带登记表的更正（同标题同公布日期的条目覆盖自带条目）。
+# Your additions and corrections; an entry here replaces the shipped one with the same title and date.
+"""
+
+
+def read_entries(path: Path) -> list[Entry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssistantError(f"法规登记表无法读取：{path}（{exc}）", f"Cannot read the registry {path}: {exc}",
+                             "检查 YAML 格式（缩进、冒号）。", "Check the YAML (indentation, colons).") from exc
+    rows = data.get("regulations", []) if isinstance(data, dict) else []
+    entries = []
+    for n, row in enumerate(rows, 1):
+        try:
+            entries.append(Entry.model_validate(row))
+        except Exception as exc:  # noqa: BLE001 - pydantic ValidationError, bad types
+            raise AssistantError(f"法规登记表第{n}条有误：{path}（{exc}）", f"Registry entry {n} in {path} is invalid: {exc}",
+                                 "每条至少要有 title。", "Every entry needs a title.") from exc
+    return entries
+
+
+def write_entries(path: Path, entries: list[Entry], header: str = BASE_HEADER) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [e.model_dump(exclude_none=True, exclude_defaults=False) for e in entries]
+    for row in rows:
+        if not row.get("short_names"):
+            row.pop("short_names", None)
+    body = yaml.safe_dump({"regulations": rows}, allow_unicode=True, sort_keys=False, width=200)
+    path.write_text(header + body, encoding="utf-8")
+
+
+# -- building the shipped registry from INDEX.tsv ---------------------------------------------------
+_STATUS_FROM_INDEX = {"现行有效": CURRENT, "已修改": AMENDED, "已废止": REPEALED, "已失效": EXPIRED}
+# successors stated in the texts themselves (the successor's last article repeals the old one)
+# or in the corpus' SOURCES.md; another version of the same title needs no entry here
+KNOWN_SUCCESSORS = {
+    "法规规章备案条例": "法规规章备案审查条例",
+    "最高人民法院关于适用《中华人民共和国行政诉讼法》若干问题的解释": "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释",
+    "法治政府建设实施纲要（2015—2020年）": "法治政府建设实施纲要（2021—2025年）",
+}
+
+
+def entries_from_index(index_path: Path, texts_dir: Path | None = None) -> list[Entry]:
+    """Registry entries from a corpus INDEX.tsv; article counts from the texts when present."""
+    import re
+
+    from .regulations import parse_regulation
+
+    counts: dict[tuple[str, str], int] = {}
+    if texts_dir and texts_dir.exists():
+        for file in texts_dir.glob("*.md"):
+            reg = parse_regulation(file.read_text(encoding="utf-8"), file.stem)
+            if reg.articles:
+                counts[(normalise_title(file.stem), (reg.promulgated or "")[:4])] = reg.article_count
+    entries: list[Entry] = []
+    with index_path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            title = row["title"].strip()
+            status = _STATUS_FROM_INDEX.get(row["status"].strip(), row["status"].strip())
+            promulgated = row["promulgated"].strip() or None
+            period = re.search(r"（\d{4}[—－-](\d{4})年）", title)
+            entry = Entry(
+                title=title,
+                short_names=[n for n in [short_name(title)] if n],
+                kind=row["kind"].strip() or None,
+                issuer=row["issuer"].strip() or None,
+                number=row["doc_number"].strip() or None,
+                promulgated=promulgated,
+                effective=row["effective"].strip() or None,
+                status=status,
+                superseded_by=KNOWN_SUCCESSORS.get(title) if status != CURRENT else None,
+                expires=f"{period.group(1)}-12-31" if period else None,
+                articles=counts.get((normalise_title(title), (promulgated or "")[:4])) if status == CURRENT else None,
+            )
+            entries.append(entry)
+    return entries

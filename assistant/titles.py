@@ -1,0 +1,43 @@
+"""Normalising document titles so that spelling variants of one title compare equal.
+
+《中华人民共和国行政复议法》 = 《行政复议法》; （2021—2025年） = (2021-2025年); 〈〉 = 《》 inside
+a title; spaces and full-width/half-width forms do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PRC = "中华人民共和国"
+_DASHES = re.compile(r"[—–－‐‑‒―~～至]+")
+_VERSION = re.compile(r"[（(]\s*(\d{4})\s*年?\s*(修正|修订|版|本|修改)?\s*[）)]\s*$")
+_PERIOD = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–－\-~～至]+\s*(\d{4})\s*年?\s*[）)]")
+
+
+def normalise_title(title: str) -> str:
+    """A comparison key: NFKC, no spaces, unified brackets and dashes, no 中华人民共和国 prefix,
+    a period written as (2021-2025年)."""
+    t = unicodedata.normalize("NFKC", title).strip().strip("《》<>")
+    t = t.replace("〈", "《").replace("〉", "》").replace("<", "《").replace(">", "》")
+    t = re.sub(r"\s+", "", t)
+    t = _PERIOD.sub(lambda m: f"({m.group(1)}-{m.group(2)}年)", t)
+    t = _DASHES.sub("-", t)
+    t = t.replace(PRC, "")
+    return t
+
+
+def split_cited_version(title: str) -> tuple[str, str | None]:
+    """'行政复议法(2017年修正)' → ('行政复议法', '2017'); a period is not a version."""
+    t = title.strip()
+    m = _VERSION.search(t)
+    if m and not _PERIOD.search(t[m.start():]):
+        return t[: m.start()].strip(), m.group(1)
+    return t, None
+
+
+def short_name(title: str) -> str | None:
+    """The usual short form: the title without 中华人民共和国."""
+    if title.startswith(PRC) and len(title) > len(PRC) + 1:
+        return title[len(PRC):]
+    return None

@@ -1,0 +1,74 @@
+"""The wiring: one object that opens the knowledge base, the registry, the outline and the LLM
+from the settings, lazily. The CLI and the web app both start from here."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from .settings import Settings, get_settings
+
+
+class Workspace:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._lock = threading.Lock()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.ensure_data_dir()
+
+    @cached_property
+    def kb(self):
+        from .knowledge_base import KnowledgeBase
+
+        return KnowledgeBase(self.settings)
+
+    @cached_property
+    def registry(self):
+        from .registry import Registry
+
+        base = self.settings.assistant_corpus_dir / "regulations" / "registry.yaml"
+        return Registry.load(base, self.data_dir / "registry.yaml")
+
+    @cached_property
+    def outline(self):
+        from .outline import load_outline
+
+        return load_outline(self.settings.assistant_outline)
+
+    @cached_property
+    def llm(self):
+        """The chat model client, or None when no endpoint is configured (offline mode)."""
+        if not self.settings.llm_configured:
+            return None
+        from .llm import LLMClient
+
+        return LLMClient.from_settings(self.settings)
+
+    def register_regulation(self, result, status: str | None = None, promulgated: str | None = None,
+                            effective: str | None = None) -> None:
+        """Add an ingested regulation to the user registry (title, dates, status, article count)."""
+        from .registry import CURRENT, Entry
+        from .titles import short_name
+
+        reg = result.regulation
+        existing = self.registry.resolve(result.title)
+        same = None
+        if existing:
+            same = next((e for e in existing.versions if (e.promulgated or "")[:10] == (promulgated or reg.promulgated or "")[:10]), None)
+        if same and not (status or promulgated or effective):
+            if reg.article_count and same.articles != reg.article_count:
+                self.registry.put(same.model_copy(update={"articles": reg.article_count}))
+            return
+        base = same.model_dump() if same else {"title": result.title,
+                                               "short_names": [n for n in [short_name(result.title)] if n]}
+        base.update({
+            "promulgated": promulgated or reg.promulgated or base.get("promulgated"),
+            "effective": effective or reg.effective or base.get("effective"),
+            "status": status or reg.status or base.get("status") or CURRENT,
+            "issuer": base.get("issuer") or reg.issuer,
+            "articles": reg.article_count or base.get("articles"),
+        })
+        self.registry.put(Entry.model_validate(base))
