@@ -21,8 +21,9 @@ from .numerals import int_to_cn
 class PartCheck(BaseModel):
     id: str
     message: str
-    any_of: list[str] = Field(default_factory=list)
-    min_items: int | None = None
+    any_of: list[str] = Field(default_factory=list)  # words, any of which must occur
+    pattern: str | None = None  # or a regular expression that must match
+    min_items: int | None = None  # at least this many enumerated items (一是/二是, (一)(二), 1. 2.)
 
 
 class Subsection(BaseModel):

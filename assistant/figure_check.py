@@ -1,0 +1,395 @@
+"""The figure checker: every number in the text traced to the structured inputs.
+
+Binding: a number is tied to an input figure by the words around it (its clause first, then its
+sentence, paragraph and headings) and by its unit. Label words shared by many figures
+("案件", "化解") count for less than distinctive ones ("物业", "复议"). When the value agrees,
+that is evidence too; but a wrong number still binds by its words, which is how a mismatch is
+found.
+
+Findings:
+- figure_mismatch (error): a bound number whose value disagrees with its figure;
+- figure_derived_mismatch (error): a rate/share/sum/difference that disagrees with what its parts
+  give (the inputs' formula, or two counts beside a rate, or parts after 其中 and a total);
+- figure_unsupported (warning): a statistic with no counterpart in the inputs.
+With no inputs, only the checks that need none run.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from .findings import Finding
+from .inputs import Figure, Inputs, format_number
+from .numerals import int_to_cn
+from .quantities import (Mention, clause_bounds, find_quantities, paragraph_bounds, round_step_of,
+                         sentence_bounds)
+from .report_tree import ReportTree, parse_report
+from .units import PERCENT, compatible, split_unit
+
+_NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
+_RATE_WORDS = ("率", "占比", "比例", "比重", "占")
+_CHANGE_WORDS = ("增长", "下降", "提高", "降低", "同比", "环比", "增加", "减少", "上升", "提升", "压缩", "缩短")
+_EXHAUSTIVE = ("剩余", "其余", "余下", "另有", "其他")
+_MIN_WORDS = 0.34  # minimum evidence from words to bind a number to a figure
+
+
+def grams(text: str) -> set[str]:
+    clean = _NON_WORD.sub(" ", text)
+    out: set[str] = set()
+    for piece in clean.split():
+        if len(piece) == 1:
+            out.add(piece)
+        out.update(piece[i:i + 2] for i in range(len(piece) - 1))
+    return out
+
+
+@dataclass
+class Binding:
+    figure: Figure
+    score: float  # words + value evidence
+    words: float  # words only
+    consistent: bool
+
+
+@dataclass
+class _Context:
+    near: set[str]
+    sentence: set[str]
+    paragraph: set[str]
+    headings: set[str]
+    section: str | None
+
+
+class FigureBinder:
+    """Ties numbers in a text to the figures of the inputs."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
+        self._label_grams: dict[str, list[set[str]]] = {f.id: [grams(label) for label in f.labels] for f in inputs.figures}
+        df = Counter(g for variants in self._label_grams.values() for g in set().union(*variants))
+        self._weight = {g: 1.0 / (1.0 + math.log(n)) for g, n in df.items()}
+
+    def _coverage(self, label: set[str], context: set[str]) -> float:
+        total = sum(self._weight.get(g, 1.0) for g in label)
+        if not total:
+            return 0.0
+        return sum(self._weight.get(g, 1.0) for g in label if g in context) / total
+
+    def context(self, text: str, m: Mention, tree: ReportTree | None,
+                others: list[tuple[int, int]] = ()) -> _Context:
+        """Words around `m`: its own clause; its sentence and paragraph without the clauses of the
+        other numbers there (their words describe them, not `m`); its headings."""
+        a, b = clause_bounds(text, m.start, m.end)
+        s0, s1 = sentence_bounds(text, m.start, m.end)
+        p0, p1 = paragraph_bounds(text, m.start, m.end)
+        # the clauses after a number that hold no other number still speak of it:
+        # "剩余28件规范性文件依据充分、…有效期未满而继续适用"
+        taken = set(others)
+        near_end = b
+        while near_end + 1 < s1 - 1:
+            nxt = clause_bounds(text, near_end + 1, near_end + 1)
+            if nxt in taken or nxt[1] <= near_end:
+                break
+            near_end = nxt[1]
+
+        def without_others(lo: int, hi: int) -> str:
+            pieces, pos = [], lo
+            for c0, c1 in others:
+                if c1 <= lo or c0 >= hi or (c0, c1) == (a, b):
+                    continue
+                pieces.append(text[pos:max(pos, c0)])
+                pos = max(pos, c1)
+            pieces.append(text[pos:hi])
+            return " ".join(pieces)
+
+        headings, section = "", None
+        if tree is not None:
+            node = tree.section_at(m.start)
+            if node is not None:
+                section = node.path
+                chain = [n for n in tree.walk() if node.path.startswith(n.path) and n.level >= 2]
+                headings = " ".join(n.title for n in chain)
+        return _Context(grams(text[a:m.start] + " " + text[m.end:near_end]), grams(without_others(s0, s1)),
+                        grams(without_others(p0, p1)), grams(headings), section)
+
+    def word_score(self, figure: Figure, ctx: _Context) -> float:
+        best = 0.0
+        for label in self._label_grams[figure.id]:
+            score = (self._coverage(label, ctx.near) + 0.5 * self._coverage(label, ctx.sentence)
+                     + 0.15 * self._coverage(label, ctx.paragraph) + 0.15 * self._coverage(label, ctx.headings))
+            best = max(best, score)
+        if figure.section and ctx.section and _section_matches(figure.section, ctx.section):
+            best += 0.2
+        return best
+
+    def candidates(self, text: str, m: Mention, tree: ReportTree | None, use_values: bool = True,
+                   previous_values: bool = False, others: list[tuple[int, int]] = ()) -> list[Binding]:
+        ctx = self.context(text, m, tree, others)
+        out = []
+        for fig in self.inputs.figures:
+            if not compatible(fig.unit, m.unit) or (fig.unit is None and m.base_unit == PERCENT):
+                continue
+            words = self.word_score(fig, ctx)
+            if words <= 0:
+                continue
+            consistent = self.consistent(fig, m)
+            bonus = 0.0
+            if use_values and consistent:
+                bonus = 0.35
+            if previous_values and fig.previous is not None and m.allows(_to_base(fig, fig.previous)):
+                bonus = 0.35
+            out.append(Binding(fig, words + bonus, words, consistent))
+        out.sort(key=lambda b: b.score, reverse=True)
+        return out
+
+    def consistent(self, fig: Figure, m: Mention) -> bool:
+        value = self.inputs.value(fig.id)
+        if value is None:
+            return False
+        true = _to_base(fig, value)
+        if fig.approx:
+            # the source itself is approximate: accept a wording that overlaps [0.9v, next round step)
+            step = round_step_of(value, Decimal(1), true)
+            low, high, _, _ = m.interval()
+            return low < true + step and high >= true * Decimal("0.9")
+        return m.allows(true)
+
+    def bind(self, text: str, mentions: list[Mention], tree: ReportTree | None = None, use_values: bool = True,
+             previous_values: bool = False) -> dict[int, Binding]:
+        """Best figure for each mention (index → binding), each figure used once per sentence."""
+        proposals = []
+        clauses = [clause_bounds(text, m.start, m.end) for m in mentions]
+        for i, m in enumerate(mentions):
+            for rank, cand in enumerate(self.candidates(text, m, tree, use_values, previous_values, clauses)[:4]):
+                if cand.words >= _MIN_WORDS:
+                    proposals.append((cand.score, -rank, i, cand))
+        proposals.sort(key=lambda p: (p[0], p[1]), reverse=True)
+        taken: dict[int, Binding] = {}
+        used: set[tuple[int, str]] = set()
+        for _score, _rank, i, cand in proposals:
+            if i in taken:
+                continue
+            sentence = sentence_bounds(text, mentions[i].start, mentions[i].end)[0]
+            if (sentence, cand.figure.id) in used:
+                continue
+            taken[i] = cand
+            used.add((sentence, cand.figure.id))
+        return taken
+
+
+def _section_matches(figure_section: str, path: str) -> bool:
+    want = figure_section.replace("（", "(").replace("）", ")").replace(".", "/").strip("/")
+    return path == want or path.startswith(want + "/") or want.startswith(path + "/")
+
+
+def _to_base(fig: Figure, value: Decimal) -> Decimal:
+    _, scale = split_unit(fig.unit)
+    return value * scale
+
+
+# -- rendering a value in the style of an existing mention (also used by the offline drafter) -----
+def restate(m: Mention, text: str, value: Decimal, unit: str | None = None, approx_source: bool = False) -> str:
+    """The mention's wording with `value` put in (same numerals, approximation, multiplier, unit)."""
+    original = text[m.start:m.end]
+    numeral = text[m.num_start:m.num_end]
+    base_unit, scale = split_unit(m.unit)
+    _, fig_scale = split_unit(unit) if unit else (None, Decimal(1))
+    value_in_mention_unit = value * fig_scale / scale if unit else value
+    multiplier = Decimal(1)
+    if numeral.endswith(("万", "亿")) and not m.chinese:
+        multiplier = Decimal(10) ** (4 if numeral.endswith("万") else 8)
+    shown = value_in_mention_unit / multiplier
+    decimals = _decimals_of(numeral, m.chinese)
+    drop_marker = False
+    if m.approx == "above" or (approx_source and m.approx is None):
+        # "5900余次": floor to two significant digits (or as many as the original had)
+        sig = max(2, _significant_digits(numeral))
+        step = _sig_step(shown, sig, decimals)
+        anchor = (shown / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        if anchor == shown and not approx_source and "以上" not in original:
+            drop_marker = True  # an exact round value is not "X余"
+        shown = anchor
+    elif m.approx == "near":
+        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+        shown = (shown / step).to_integral_value(rounding="ROUND_CEILING") * step
+    elif m.approx == "about":
+        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+        shown = (shown / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+    new_numeral = _write_number(shown, decimals, m.chinese) + ("万" if multiplier == 10 ** 4 else "亿" if multiplier == 10 ** 8 else "")
+    rel = m.num_start - m.start
+    replaced = original[:rel] + new_numeral + original[rel + len(numeral):]
+    if drop_marker:
+        replaced = re.sub(r"^(超过|逾|高于|多于)", "", replaced)
+        replaced = replaced.replace(new_numeral + "余", new_numeral, 1).replace(new_numeral + "多", new_numeral, 1)
+    if approx_source and m.approx is None and base_unit != PERCENT:
+        unit_at = replaced.find(m.unit, rel + len(new_numeral))
+        if unit_at >= 0:
+            replaced = replaced[:unit_at] + "余" + replaced[unit_at:]
+    return replaced
+
+
+def _significant_digits(numeral: str) -> int:
+    digits = re.sub(r"\D", "", numeral.split(".")[0]).lstrip("0")
+    return len(digits.rstrip("0")) if digits else 1
+
+
+def _sig_step(value: Decimal, sig: int, decimals: int) -> Decimal:
+    """The unit of the `sig`-th significant digit of `value` (never finer than the decimals shown)."""
+    if value <= 0:
+        return Decimal(1).scaleb(-decimals)
+    magnitude = value.adjusted()  # 5937 → 3
+    return max(Decimal(1).scaleb(magnitude - sig + 1), Decimal(1).scaleb(-decimals))
+
+
+def _decimals_of(numeral: str, chinese: bool) -> int:
+    core = numeral.rstrip("万亿")
+    sep = "点" if chinese else "."
+    return len(core.split(sep, 1)[1]) if sep in core else 0
+
+
+def _write_number(value: Decimal, decimals: int, chinese: bool) -> str:
+    quant = Decimal(1).scaleb(-decimals)
+    value = value.quantize(quant, rounding=ROUND_HALF_UP)
+    if chinese and decimals == 0 and 0 <= value < 10 ** 8:
+        written = int_to_cn(int(value))
+        return "两" if written == "二" else written
+    return f"{value:f}"
+
+
+def expected_text(fig: Figure, inputs: Inputs, m: Mention, text: str) -> str:
+    value = inputs.value(fig.id)
+    return restate(m, text, value, fig.unit, approx_source=fig.approx)
+
+
+# -- the checks --------------------------------------------------------------------------------------
+def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | None = None,
+                  mentions: list[Mention] | None = None) -> list[Finding]:
+    mentions = find_quantities(text) if mentions is None else mentions
+    if not mentions:
+        return []
+    if tree is None:
+        tree = parse_report(text)
+    findings: list[Finding] = []
+    flagged: set[int] = set()
+    supported: set[int] = set()
+    bindings: dict[int, Binding] = {}
+    if inputs is not None and inputs.figures:
+        binder = FigureBinder(inputs)
+        bindings = binder.bind(text, mentions, tree)
+        for i, b in bindings.items():
+            m = mentions[i]
+            supported.add(i)
+            if b.consistent:
+                continue
+            flagged.add(i)
+            fig = b.figure
+            expected = expected_text(fig, inputs, m, text)
+            derived = inputs.formula(fig.id) is not None
+            what = "推算得出的" if derived else ""
+            findings.append(Finding(
+                kind="figure_derived_mismatch" if derived else "figure_mismatch",
+                severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
+                message=f"“{fig.label}”{what}数值应为{inputs.display(fig.id)}" +
+                        (f"（{inputs.formula(fig.id).source}）" if derived else "") +
+                        f"，正文写的是“{m.text}”。",
+                figure_id=fig.id, expected=expected, found=m.text, suggestion=f"改为“{expected}”",
+                details={"input_value": str(inputs.value(fig.id)), "unit": fig.unit}))
+    # derived checks that need no inputs: a rate beside its two counts, parts after 其中 and their total
+    for finding, members, derived in _rate_from_counts(text, mentions, bindings, inputs) + _parts_and_total(text, mentions):
+        if finding is None:
+            supported.add(derived)  # it follows from the numbers beside it
+        elif not members & flagged:  # one root cause, one finding
+            findings.append(finding)
+            flagged |= members
+    if inputs is not None:
+        for i, m in enumerate(mentions):
+            if i in supported or i in flagged:
+                continue
+            findings.append(Finding(
+                kind="figure_unsupported", severity="warning", start=m.start, end=m.end, text=text[m.start:m.end],
+                message=f"“{m.text}”在本年度统计数据中找不到对应指标：请核实来源，或补充到输入数据中。",
+                found=m.text, suggestion="补充该指标，或删去/改写该数字"))
+    return findings
+
+
+def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Binding],
+                      inputs: Inputs | None) -> list[tuple[Finding | None, set[int], int]]:
+    """A percentage worded as a rate, following two counts of one unit in its sentence (or
+    paragraph), must equal the later count over the earlier one. Returns (finding, or None when
+    consistent; the indices involved; the index of the rate)."""
+    out = []
+    for i, m in enumerate(mentions):
+        if m.base_unit != PERCENT or m.approx:
+            continue
+        if i in bindings and inputs is not None and (inputs.formula(bindings[i].figure.id) or bindings[i].consistent):
+            continue  # the inputs decide this one
+        a, _ = clause_bounds(text, m.start, m.end)
+        clause = text[a:m.start]
+        if not any(w in clause for w in _RATE_WORDS) or any(w in clause for w in _CHANGE_WORDS):
+            continue
+        for bounds in (sentence_bounds, paragraph_bounds):
+            s0, _ = bounds(text, m.start, m.end)
+            counts = [j for j in range(i) if mentions[j].start >= s0 and mentions[j].base_unit != PERCENT
+                      and not mentions[j].approx]
+            if len(counts) < 2:
+                continue
+            j, k = counts[-2], counts[-1]
+            if mentions[j].base_unit != mentions[k].base_unit:
+                break
+            whole, part = mentions[j].base_value, mentions[k].base_value
+            if whole <= 0 or part > whole:
+                break
+            rate = part / whole * 100
+            members = {i, j, k}
+            if m.allows(rate):
+                out.append((None, members, i))
+                break
+            decimals = _decimals_of(text[m.num_start:m.num_end], m.chinese)
+            shown = format_number(rate, max(decimals, 0 if rate == rate.to_integral_value() else decimals))
+            expected = restate(m, text, rate)
+            out.append((Finding(
+                kind="figure_derived_mismatch", severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
+                message=f"按前文“{mentions[k].text}”÷“{mentions[j].text}”计算，比率应为{rate.quantize(Decimal('0.01'))}%"
+                        f"（约{shown}%），正文写的是“{m.text}”。",
+                expected=expected, found=m.text, suggestion=f"改为“{expected}”",
+                details={"parts": [mentions[k].text, mentions[j].text]}), members, i))
+            break
+    return out
+
+
+def _parts_and_total(text: str, mentions: list[Mention]) -> list[tuple[Finding | None, set[int], int]]:
+    """'对34件…进行清理，其中6件…废止，剩余28件…': the parts after 其中 must add up to the total
+    when they are exhaustive (剩余/其余/分别…), and may never exceed it."""
+    out = []
+    for i, m in enumerate(mentions):
+        s0, s1 = sentence_bounds(text, m.start, m.end)
+        after = text[m.end:s1]
+        marker = after.find("其中")
+        if marker < 0 or any(x for x in mentions[i + 1:] if x.start < m.end + marker and x.base_unit == m.base_unit):
+            continue
+        parts = [j for j in range(i + 1, len(mentions)) if mentions[j].start > m.end + marker
+                 and mentions[j].end <= s1 and mentions[j].base_unit == m.base_unit]
+        if not parts or m.approx or any(mentions[j].approx for j in parts):
+            continue
+        tail = text[m.end + marker:mentions[parts[-1]].start]
+        exhaustive = any(w in tail for w in _EXHAUSTIVE) or "分别" in text[m.end:m.end + marker + 6]
+        total = sum((mentions[j].base_value for j in parts), Decimal(0))
+        members = {i, *parts}
+        if exhaustive and m.allows(total):
+            out.append((None, members, i))
+            continue
+        if not exhaustive and total <= m.base_value:
+            continue
+        expected = restate(m, text, total)
+        listing = "＋".join(mentions[j].text for j in parts)
+        why = "各部分之和" if exhaustive else "各部分之和已超过总数，"
+        out.append((Finding(
+            kind="figure_derived_mismatch", severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
+            message=f"{why}{listing}＝{format_number(total)}，与总数“{m.text}”不符。",
+            expected=expected, found=m.text, suggestion=f"核对总数与各分项（按分项合计应为“{expected}”）",
+            details={"parts": [mentions[j].text for j in parts]}), members, i))
+    return out
