@@ -83,8 +83,12 @@ class KnowledgeBase:
         if self._embeddings is None:
             embedder = self._embedder or make_embedder(self.settings)
             self._check_model(embedder.model_id)
-            self._embeddings = CachedEmbeddings(embedder, VectorCache(self.root / "vectors.sqlite3"))
+            self._embeddings = CachedEmbeddings(embedder, VectorCache(self._cache_path))
         return self._embeddings
+
+    @property
+    def _cache_path(self) -> Path:
+        return self.settings.assistant_vector_cache or self.root / "vectors.sqlite3"
 
     @property
     def model_id(self) -> str:
@@ -223,7 +227,7 @@ class KnowledgeBase:
         self.catalog.mark_all_pending()
         self._store = None
         embedder = self._embedder or make_embedder(self.settings)
-        self._embeddings = CachedEmbeddings(embedder, VectorCache(self.root / "vectors.sqlite3"))
+        self._embeddings = CachedEmbeddings(embedder, VectorCache(self._cache_path))
         self._store = self._open_store(self._embeddings)
         return self.embed_pending(progress)
 

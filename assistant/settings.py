@@ -59,6 +59,8 @@ class Settings(BaseSettings):
 
     # knowledge base tuning
     assistant_embed_batch: int = Field(default=8, ge=1, le=64)
+    # the vector cache (by content hash); default: <data dir>/kb/vectors.sqlite3
+    assistant_vector_cache: Path | None = None
 
     @field_validator("assistant_chroma_url", "openai_base_url", "assistant_embeddings_base_url", "assistant_llm_model")
     @classmethod
