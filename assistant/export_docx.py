@@ -328,7 +328,7 @@ def _set_fonts(fonts, east_asian: str, latin: str = LATIN_FONT) -> None:
 
 
 def _add_page_number(footer, alignment: WD_ALIGN_PARAGRAPH) -> None:
-    """"— 1 —" with a PAGE field, one character in from the margin on the aligned side."""
+    """The page number, "— 1 —" around a PAGE field, one character in from the margin."""
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     paragraph.alignment = alignment
     indent = paragraph.paragraph_format

@@ -24,6 +24,7 @@ class PartCheck(BaseModel):
     any_of: list[str] = Field(default_factory=list)  # words, any of which must occur
     pattern: str | None = None  # or a regular expression that must match
     min_items: int | None = None  # at least this many enumerated items (一是/二是, (一)(二), 1. 2.)
+    in_heading: bool = False  # whether the part's heading may satisfy the check (else the body only)
 
 
 class Subsection(BaseModel):

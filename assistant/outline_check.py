@@ -28,7 +28,7 @@ def check_outline(text: str, outline: Outline, tree: ReportTree | None = None, s
     findings: list[Finding] = []
     if scope == "report":
         findings += _missing_and_order(text, tree, outline)
-    findings += _numbering(text, tree.sections)
+    findings += _numbering(text, tree.sections, free_start=scope == "section")
     findings += _content(text, tree, outline, year)
     return findings
 
@@ -71,14 +71,16 @@ def _missing_and_order(text: str, tree: ReportTree, outline: Outline) -> list[Fi
     return out
 
 
-def _numbering(text: str, siblings: list[Section]) -> list[Finding]:
+def _numbering(text: str, siblings: list[Section], free_start: bool = False) -> list[Finding]:
+    """Siblings numbered 1, 2, 3…; a single section checked alone may start anywhere."""
     out = []
     by_level: dict[int, list[Section]] = {}
     for s in siblings:
         by_level.setdefault(s.level, []).append(s)
     for level, group in by_level.items():
-        previous = 0
-        for index, s in enumerate(group, 1):
+        offset = group[0].number - 1 if free_start else 0
+        previous = offset
+        for index, s in enumerate(group, 1 + offset):
             expected = previous + 1
             # flag a number that follows neither its position nor its predecessor: one finding per slip
             if s.number != expected and s.number != index:
@@ -121,11 +123,11 @@ def _content(text: str, tree: ReportTree, outline: Outline, year: int | None) ->
         if not part:
             continue
         body = text[s.heading_end:s.end]
-        whole = s.title + "\n" + body
         for check in part.checks:
             ok = True
+            where = s.title + "\n" + body if check.in_heading else body
             if check.any_of:
-                ok = any(fill(word, year=year) in whole for word in check.any_of)
+                ok = any(fill(word, year=year) in where for word in check.any_of)
             if ok and check.pattern:
                 ok = re.search(check.pattern, body) is not None
             if ok and check.min_items:

@@ -45,7 +45,7 @@ _EXCLUDE_PATTERNS = [
     r"[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d*号?",  # document numbers 〔2019〕28号
     r"第[零〇一二三四五六七八九十百千两\d]+",  # ordinals, articles
     r"[（(][零〇一二三四五六七八九十\d]{1,3}[）)]",  # (一) (1)
-    r"\d+(?:\.\d+)+(?:版|项)?(?=[^\d%％万亿]|$)(?<![\d.]{8})",  # 2.0, 1.1.3 (versions, clause numbers)
+    r"\d+(?:\.\d+){2,}|\d+\.\d+(?=版)",  # 1.1.3 (clause numbers), 2.0版 (versions)
 ]
 
 

@@ -188,7 +188,7 @@ class Registry:
         no year, today's date is used."""
         cutoff = f"{report_year}-12-31" if report_year else date.today().isoformat()
         successor = self.successor(entry)
-        if entry.expires and entry.expires <= cutoff:
+        if entry.expires and entry.expires < cutoff:
             return True, f"规划期已于{_cn_date(entry.expires)}届满" + (
                 f"，已由{successor.label}接续" if successor else "，请核实是否有新的接续文件")
         if entry.status == CURRENT:

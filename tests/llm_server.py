@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -90,6 +91,10 @@ class _HTTPServer(ThreadingHTTPServer):
             self.open_sockets.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], OSError):  # dropped connections are expected here
+            super().handle_error(request, client_address)
+
 
 class ScriptedLLMServer:
     """OpenAI-compatible chat server on 127.0.0.1 answering scripted :class:`Reply` objects."""
@@ -132,7 +137,8 @@ class ScriptedLLMServer:
         self._httpd = _HTTPServer(self._addr, self)
         host, port = self._httpd.server_address[:2]
         self.url = f"http://{host}:{port}/v1"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-server", daemon=True)
+        # a short poll interval keeps shutdown() fast (the default waits up to 0.5 s)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
@@ -215,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.stream(body, reply)
             else:
                 self.answer(body, reply)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. timed out)
+        except OSError:  # the client gave up (e.g. timed out) or stop() cut the connection
             self.close_connection = True
 
     def usage(self, body: dict[str, Any], reply: Reply) -> dict[str, int]:

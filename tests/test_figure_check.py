@@ -1,0 +1,163 @@
+"""The figure checker over the seed report and over texts written here: every planted error is
+found at its span, and nothing else is reported."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.figure_check import check_figures
+from assistant.quantities import find_quantities
+from tests.conftest import ROOT, SEED_INPUTS, SEED_REPORT
+
+
+def test_seed_report_with_its_inputs_is_clean(seed_text, seed_inputs):
+    assert check_figures(seed_text, seed_inputs) == []
+    assert len(find_quantities(seed_text)) == 27  # every statistic of the report was found
+
+
+PLANTS = [
+    # (original, planted, kind, expected)
+    ("受理人民调解案件数416件", "受理人民调解案件数461件", "figure_mismatch", "416件"),  # digit swap
+    ("审核2185件", "审核2158件", "figure_mismatch", "2185件"),
+    ("成功化解408件", "成功化解480件", "figure_mismatch", "408件"),
+    ("调解成功率98%", "调解成功率96%", "figure_derived_mismatch", "98%"),  # wrong rate
+    ("排查5900余次", "排查6000余次", "figure_mismatch", "5900余次"),  # wrong approximate form
+    ("走访企业190余次", "走访企业超过200次", "figure_mismatch", "超过190次"),
+    ("工作人员2名", "工作人员三名", "figure_mismatch", "两名"),  # Chinese numeral
+    ("完成全市36个部门", "完成全市三十八个部门", "figure_mismatch", "三十六个"),
+    ("现行有效的34件", "现行有效的35件", "figure_derived_mismatch", "34件"),  # wrong total
+    ("剩余28件", "剩余27件", "figure_mismatch", "28件"),
+    ("比例77%", "比例百分之七十", "figure_mismatch", "百分之七十七"),
+]
+
+
+@pytest.mark.parametrize("original,planted,kind,expected", PLANTS)
+def test_planted_error_found_at_its_span_and_nothing_else(seed_text, seed_inputs, original, planted, kind, expected):
+    assert original in seed_text
+    text = seed_text.replace(original, planted, 1)
+    findings = check_figures(text, seed_inputs)
+    assert len(findings) == 1, [(f.kind, f.text) for f in findings]
+    f = findings[0]
+    assert f.kind == kind and f.severity == "error"
+    offset = text.index(planted)
+    assert text[f.start:f.end] == f.text
+    assert offset <= f.start and f.end <= offset + len(planted)
+    assert f.expected == expected and f.figure_id
+
+
+def test_inserted_unsupported_sentence_is_a_warning(seed_text, seed_inputs):
+    text = seed_text.replace("调解涉企纠纷79件。", "调解涉企纠纷79件。新建法治文化公园12个，培训执法人员300余人次。", 1)
+    findings = check_figures(text, seed_inputs)
+    assert [(f.kind, f.severity, f.text) for f in findings] == [
+        ("figure_unsupported", "warning", "12个"), ("figure_unsupported", "warning", "300余人次")]
+
+
+@pytest.mark.parametrize("text", [
+    "调解成功率98.1%。", "调解成功率98.08%。", "调解成功率百分之九十八。",  # more precise or in words
+    "开展矛盾纠纷排查近6000次。", "开展矛盾纠纷排查约5900次。", "开展矛盾纠纷排查5900次左右。",
+    "人民调解委员会共受理人民调解案件数四百一十六件。", "人民调解委员会共受理人民调解案件数4１6件。",
+])
+def test_correct_wordings_are_not_mismatches(seed_inputs, text):
+    assert check_figures(text, seed_inputs) == []
+
+
+NON_STATISTICS = [
+    "2023年，我市推进法治政府建设；2024年2月27日报送，3月份公开。",
+    "深入学习贯彻党的二十大和二十届二中全会精神，落实《法治政府建设实施纲要（2021—2025年）》。",
+    "一是加强领导；二是健全机制。（一）依法履职（二）科学决策 1.完善制度。",
+    "落实第一责任人职责，发挥“第一道防线”作用，坚持和发展新时代“枫桥经验”，杜绝“一刀切”。",
+    "深入推进行政执法三项制度，落实“三重一大”制度，增强“四个意识”、做到“两个维护”。",
+    "依照《行政复议法》第二十五条和厅字〔2019〕28号文件，按吉政发〔2023〕5号要求。",
+    "开通12345政务服务便民热线，推进5G网络覆盖，改造二楼审批区域，实现一窗受理、一网通办。",
+    "落实“调解惠企助推企业发展10项举措”，推进十四五规划实施，开展八五普法。",
+    "千家万户、十分重视、一批典型、一系列措施、一次性告知、一把手负总责。",
+]
+
+
+@pytest.mark.parametrize("text", NON_STATISTICS)
+def test_non_statistics_are_left_alone(seed_inputs, text):
+    assert find_quantities(text) == []
+    assert check_figures(text, seed_inputs) == []
+
+
+def test_number_forms_are_read():
+    found = {(m.text, str(m.base_value), m.base_unit, m.approx) for m in find_quantities(
+        "受理1,255件，投入3.5亿元和1200万元，百分之九十八，两名，三十六个，一百零八件，1.2万件，超过5000人次，"
+        "近6000次，约300人，100件左右，15个工作日，提高3.2个百分点，1000多万元，３６件。")}
+    assert ("1,255件", "1255", "件", None) in found
+    assert ("3.5亿元", "350000000.0", "元", None) in found
+    assert ("1200万元", "12000000", "元", None) in found
+    assert ("百分之九十八", "98", "%", None) in found
+    assert ("两名", "2", "名", None) in found
+    assert ("1.2万件", "12000.0", "件", None) in found
+    assert ("超过5000人次", "5000", "人次", "above") in found
+    assert ("近6000次", "6000", "次", "near") in found
+    assert ("约300人", "300", "人", "about") in found
+    assert ("100件左右", "100", "件", "about") in found
+    assert ("3.2个百分点", "3.2", "个百分点", None) in found
+    assert ("1000多万元", "10000000", "元", "above") in found
+    assert ("３６件", "36", "件", None) in found
+
+
+def test_checks_without_inputs_rates_and_totals():
+    text = ("全年受理行政复议案件52件，审结48件，审结率96%。"
+            "清理规范性文件34件，其中废止6件，剩余27件继续有效。"
+            "受理信访事项120件，其中网上信访80件、来访50件。"
+            "受理案件100件，办结90件，办结率90%，同比增长12%。")
+    findings = check_figures(text)
+    assert [(f.kind, f.text, f.expected) for f in findings] == [
+        ("figure_derived_mismatch", "96%", "92%"),  # 48/52 = 92.3%
+        ("figure_derived_mismatch", "34件", "33件"),  # 6 + 27
+        ("figure_derived_mismatch", "120件", "130件"),  # parts exceed the total
+    ]
+
+
+def test_rate_beside_bound_counts_without_a_formula(seed_inputs):
+    text = "人民调解委员会共受理人民调解案件数416件，人民调解成功化解案件408件，化解率96%。"
+    findings = check_figures(text, seed_inputs)
+    assert [(f.kind, f.text, f.expected) for f in findings] == [("figure_derived_mismatch", "96%", "98%")]
+
+
+def test_check_cli_json_and_exit_codes(tmp_path, seed_text):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(seed_text.replace("成功化解408件", "成功化解480件"), encoding="utf-8")
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", "check", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    ok = run(str(SEED_REPORT), "--inputs", str(SEED_INPUTS), "--only", "figures,citations", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert {f["severity"] for f in json.loads(ok.stdout)["findings"]} <= {"info"}
+    result = run(str(bad), "--inputs", str(SEED_INPUTS), "--only", "figures", "--format", "json")
+    assert result.returncode == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert {"kind", "severity", "start", "end", "text", "message", "figure_id", "expected", "found"} <= set(finding)
+    text = bad.read_text(encoding="utf-8")
+    assert text[finding["start"]:finding["end"]] == finding["text"] == "480件"
+    plain = run(str(bad), "--inputs", str(SEED_INPUTS), "--only", "figures")
+    line = text[:finding["start"]].count("\n") + 1
+    assert f"bad.txt:{line}:" in plain.stdout and "480件" in plain.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("figures: [", encoding="utf-8")
+    result = run(str(bad), "--inputs", str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "YAML" in result.stderr
+    result = run(str(tmp_path / "missing.docx"))
+    assert result.returncode == 2 and "文件不存在" in result.stderr
+
+
+def test_docx_offsets_are_paragraphs_joined_by_newlines(tmp_path, seed_text, seed_inputs):
+    import docx
+
+    from assistant.documents import read_document
+
+    d = docx.Document()
+    for line in seed_text.replace("成功化解408件", "成功化解480件").split("\n"):
+        d.add_paragraph(line)
+    d.save(tmp_path / "r.docx")
+    text = read_document(tmp_path / "r.docx").text
+    (f,) = check_figures(text, seed_inputs)
+    assert text[f.start:f.end] == "480件"

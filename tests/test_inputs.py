@@ -1,0 +1,127 @@
+"""Structured inputs: YAML and XLSX, every validation problem at once with its place."""
+
+import pytest
+
+from assistant.errors import InputsError
+from assistant.inputs import load_inputs, write_template
+
+
+def test_seed_inputs_load(seed_inputs):
+    assert seed_inputs.report.region == "珲春市" and seed_inputs.report.year == 2023
+    assert seed_inputs.value("mediation.accepted") == 416
+    assert float(seed_inputs.value("mediation.rate")) == pytest.approx(98.077, abs=0.001)
+    assert seed_inputs.display("mediation.rate") == "98%"
+    assert seed_inputs.value("normative.cleaned") == 34
+    assert seed_inputs.display("mediation.screenings") == "5900余次"
+    assert {n.kind for n in seed_inputs.notes_for("二")} == {"problem", "cause"}
+
+
+BAD_YAML = """report:
+  region: 某县
+  year: 二〇二三
+figures:
+  - {id: a.count, label: 受理案件, value: 四百, unit: 件}
+  - {id: a.count, label: 办结案件, value: 3, unit: 件}
+  - {id: b.rate, label: 办结率, formula: "a.count / c.missing * 100", unit: "%"}
+  - {id: d.loop, label: 循环, formula: "e.loop + 1", unit: 件}
+  - {id: e.loop, label: 循环二, formula: "d.loop - 1", unit: 件}
+  - {id: f.none, label: 没有数值, unit: 件}
+  - {id: g.zero, label: 零, value: 0, unit: 件}
+  - {id: h.div, label: 除零, formula: "g.zero / g.zero * 100", unit: "%"}
+  - {id: i.odd, label: 怪单位, value: 3, unit: 斤}
+  - {id: 中文编号, label: 编号不合规, value: 1, unit: 件}
+notes:
+  - {kind: work, text: 没写部分}
+"""
+
+
+def test_every_yaml_problem_reported_with_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_YAML, encoding="utf-8")
+    with pytest.raises(InputsError) as info:
+        load_inputs(path)
+    problems = {(p.where.split(" ")[0], p.severity): p for p in info.value.problems}
+    text = info.value.text()
+    expected = {
+        ("第3行", "error"): "年度应为四位数字",
+        ("第5行", "error"): "不是数字",
+        ("第6行", "error"): "重复",
+        ("第7行", "error"): "不存在的指标：c.missing",
+        ("第10行", "error"): "缺少数值",
+        ("第12行", "error"): "除以零",
+        ("第13行", "warning"): "不常见的单位“斤”",
+        ("第14行", "error"): "只能用英文字母",
+        ("第16行", "error"): "缺少所属部分",
+    }
+    for (line, severity), words in expected.items():
+        assert (line, severity) in problems, (line, text)
+        assert words in problems[(line, severity)].zh
+    cycle = [p for p in info.value.problems if "循环" in p.zh]
+    assert {p.where.split(" ")[0] for p in cycle} == {"第8行", "第9行"}
+    assert all(p.en for p in info.value.problems)  # English too
+    assert "10 处错误" in text  # every error counted, none hidden behind the first
+
+
+def test_malformed_yaml_gives_line_and_column(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("report:\n  region: 某县\nfigures:\n  - {id: a, label: x, value: 1\n", encoding="utf-8")
+    with pytest.raises(InputsError) as info:
+        load_inputs(path)
+    assert "不是有效的 YAML" in info.value.zh and "第5行" in info.value.zh
+    assert "line 5" in info.value.en
+
+
+def _workbook(tmp_path, rows, notes=()):
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "in.xlsx")
+    wb = load_workbook(path)
+    info = wb["报告信息"]
+    info["B2"], info["B3"] = "某县", 2024
+    for row in rows:
+        wb["指标"].append(list(row))
+    for row in notes:
+        wb["工作情况"].append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_xlsx_template_round_trip(tmp_path):
+    path = _workbook(tmp_path, [
+        ("review.accepted", "行政复议机关受理行政复议案件", 52, "件", None, None, None, "一/(六)/1"),
+        ("review.closed", "审结行政复议案件", 50, "件"),
+        ("review.rate", "审结率", None, "%", None, "review.closed / review.accepted * 100", 1),
+        ("screen", "矛盾纠纷排查", 6100, "次", "是"),
+    ], notes=[("二", "原因", None, "基层法治力量薄弱"), ("四", "安排", "深化复议体制改革", "推进复议+调解")])
+    inputs = load_inputs(path)
+    assert inputs.report.region == "某县" and inputs.report.year == 2024
+    assert inputs.display("review.rate") == "96.2%"
+    assert inputs.figure("screen").approx is True
+    assert inputs.figure("review.accepted").section == "一/(六)/1"
+    assert [(n.section, n.kind) for n in inputs.notes] == [("二", "cause"), ("四", "plan")]
+    from openpyxl import load_workbook
+
+    help_sheet = load_workbook(path)["填写说明"]
+    assert "每行一个统计数据" in " ".join(str(c.value) for c in help_sheet["B"] if c.value)
+
+
+def test_xlsx_problems_name_sheet_row_and_column(tmp_path):
+    path = _workbook(tmp_path, [
+        ("a", "受理", "很多", "件"),
+        ("a", "受理二", 3, "件"),
+        ("b", "比率", None, "%", None, "a / zz * 100"),
+    ])
+    with pytest.raises(InputsError) as info:
+        load_inputs(path)
+    wheres = [p.where for p in info.value.problems]
+    assert "工作表“指标”第2行C列" in wheres  # the non-numeric value
+    assert "工作表“指标”第3行A列" in wheres  # the duplicate id
+    assert "工作表“指标”第4行F列" in wheres  # the unknown id in the formula
+
+
+def test_damaged_xlsx_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(InputsError) as info:
+        load_inputs(path)
+    assert "无法打开 Excel 文件" in info.value.zh and "damaged" in info.value.en
