@@ -149,6 +149,16 @@ class Inputs:
                 "notes": [clean(n) for n in self.notes]}
 
 
+_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》（）]"
+
+
+def tidy_text(text: str) -> str:
+    """Undo YAML/Excel line folding inside Chinese text: no spaces or line breaks between CJK characters."""
+    text = re.sub(r"\s*\n\s*", "\n", text.strip())
+    text = re.sub(rf"(?<={_CJK})[ \t\n]+(?={_CJK})", "", text)
+    return re.sub(rf"(?<={_CJK})[ \t]+|[ \t]+(?={_CJK})", "", text)
+
+
 def format_number(value: Decimal | None, decimals: int | None = None, approx: bool = False) -> str:
     if value is None:
         return "〔待补〕"
@@ -560,8 +570,8 @@ def _validate_notes(raw_notes, where, problems: list[Problem]) -> list[Note]:
                                     "可用：" + "、".join(f"{zh}({en})" for en, zh in NOTE_KINDS.items())))
             continue
         text = raw.get("text")
-        notes.append(Note(section=section, kind=kind, title=str(raw["title"]).strip() if raw.get("title") else None,
-                          text=str(text).strip() if text not in (None, "") else None))
+        notes.append(Note(section=section, kind=kind, title=tidy_text(str(raw["title"])) if raw.get("title") else None,
+                          text=tidy_text(str(text)) if text not in (None, "") else None))
     return notes
 
 

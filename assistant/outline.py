@@ -120,7 +120,9 @@ class Outline(BaseModel):
         return fill(self.title, year=year, region=region or "")
 
     def intro_for(self, region: str | None, year: int | None) -> str:
-        return fill(self.intro, year=year, region=region or "本地区").replace("\n", "")
+        from .inputs import tidy_text
+
+        return tidy_text(fill(self.intro, year=year, region=region or "本地区"))
 
 
 def fill(template: str, *, year: int | None = None, region: str = "") -> str:
