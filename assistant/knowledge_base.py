@@ -302,10 +302,10 @@ class KnowledgeBase:
             where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
         try:
             results = self.store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k, filter=where)
-        except Exception as exc:  # noqa: BLE001 - an empty collection or a server hiccup
-            if "0" in str(exc) and "elements" in str(exc):
-                return []
-            raise KnowledgeBaseError(f"向量检索失败：{exc}", f"Vector search failed: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a server hiccup or a damaged index
+            raise KnowledgeBaseError(f"向量检索失败：{exc}", f"Vector search failed: {exc}",
+                                     "稍后重试；若持续出现，运行 python -m assistant reindex 重建向量。",
+                                     "Retry; if it persists, run `python -m assistant reindex`.") from exc
         return [doc.id for doc, _distance in results if doc.id]
 
     # -- regulations -----------------------------------------------------------------------------

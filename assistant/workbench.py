@@ -135,7 +135,7 @@ class Workbench:
         if key in SECTION_NAMES:
             return SECTION_NAMES[key]
         part = self.ws.outline.part_by_key(key)
-        return f"{key}、{part.official[5:] if part and part.official.startswith(('上一年度', '下一年度')) else (part.official if part else '')}"
+        return f"{key}、{part.official[4:] if part and part.official.startswith(('上一年度', '下一年度')) else (part.official if part else '')}"
 
     def whole_text(self, report_id: int, override: tuple[str, str] | None = None) -> tuple[str, dict[str, tuple[int, int]]]:
         """The report's text and each section's span in it; `override` puts an unsaved text in."""
