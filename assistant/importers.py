@@ -40,7 +40,7 @@ def import_lawrefbook(ws, folder: Path, ingest: bool = False, progress=None) -> 
     for versions in by_title.values():
         versions.sort(key=lambda fr: fr[1].promulgated or "", reverse=True)
         newest = versions[0][1]
-        for n, (file, reg) in enumerate(versions):
+        for n, (_file, reg) in enumerate(versions):
             status = reg.status or CURRENT
             if n > 0 and status == CURRENT:
                 status = AMENDED
@@ -48,7 +48,6 @@ def import_lawrefbook(ws, folder: Path, ingest: bool = False, progress=None) -> 
             ws.registry.put(Entry(title=reg.title, short_names=[s for s in [short_name(reg.title)] if s],
                                   promulgated=reg.promulgated, effective=reg.effective, status=status,
                                   issuer=reg.issuer, articles=reg.article_count or None,
-                                  superseded_by=None if n == 0 else None,
                                   note=None if n == 0 else f"被{(newest.promulgated or '')[:4]}年版本取代"))
             registered += 1
     ingested = 0

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 from .figure_check import FigureBinder, check_figures, restate
-from .inputs import NOTE_KINDS, Figure, Inputs, Note, format_number
+from .inputs import Figure, Inputs, Note
 from .outline import Outline
 from .quantities import Mention, find_quantities
-from .report_tree import ReportTree, Section, display_token, parse_report, split_path
+from .report_tree import ReportTree, display_token, parse_report, split_path
 
 STALE = "〔待更新〕"
 _YEAR = re.compile(r"(?<!\d)(19|20)(\d{2})(?=\s*年)")
@@ -327,5 +327,3 @@ def chinese_date(value: str | None) -> str | None:
         return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
     return str(value).strip()
 
-
-NOTE_KIND_ZH = NOTE_KINDS

@@ -1,8 +1,6 @@
 """Drafting: offline (year-over-year and composed) and with an LLM (a real HTTP server on
 127.0.0.1 with scripted answers): the check-and-repair loop, the outline, prompt injection."""
 
-from decimal import Decimal
-
 import pytest
 from llm_server import Reply, ScriptedLLMServer
 
