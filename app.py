@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=settings.assistant_host, help="监听地址（默认 127.0.0.1，仅本机可访问）")
     parser.add_argument("--port", type=int, default=settings.assistant_port, help="端口（默认 7860）")
     args = parser.parse_args(argv)
+    # Gradio copies files it serves into its temp dir: keep that under the data dir too
+    import os
+
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.ensure_data_dir().resolve() / "tmp"))
     try:
         from assistant.webapp import launch, start_background_indexing
         from assistant.workbench import Workbench

@@ -15,7 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from .errors import AssistantError, InputsError
-from .findings import SEVERITY_ZH, Finding
+from .findings import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from .store import ConflictError
 from .workbench import HEAD, Workbench, llm_howto
 
@@ -28,6 +28,7 @@ CSS = """
 """
 SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe"}
 FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
+FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
 SAMPLE_INPUTS = Path(__file__).resolve().parent.parent / "corpus" / "inputs" / "hunchun-2023.yaml"
 
 
@@ -48,7 +49,9 @@ def highlight(text: str, findings: list[Finding]) -> list[tuple[str, str | None]
 
 
 def finding_rows(findings: list[Finding]) -> list[list[str]]:
-    return [[SEVERITY_ZH.get(f.severity, f.severity), f.kind_zh, f.text, f.message, f.suggestion or ""] for f in findings]
+    """Errors first, then warnings, then notes; in text order within each."""
+    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.start))
+    return [[SEVERITY_ZH.get(f.severity, f.severity), f.kind_zh, f.text, f.message, f.suggestion or ""] for f in ordered]
 
 
 def _findings_from_dicts(items: list[dict] | None) -> list[Finding]:
@@ -78,7 +81,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
 
     def llm_status() -> str:
         if ws.settings.llm_configured:
-            return f"大模型：已配置 `{ws.settings.assistant_llm_model}`（{ws.settings.openai_base_url}）"
+            return f"大模型：已配置 `{ws.settings.assistant_llm_model}`（`{ws.settings.openai_base_url}`）"
         return "大模型：**未配置**（离线模式：起草、检查、查询、检索照常可用；按要求改写需配置大模型，见“帮助”）"
 
     # ---- refresh helpers (return tuples matching the output lists below) ----
@@ -126,7 +129,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
         report_id = gr.State(None)
         base = gr.State(None)
         gr.Markdown("# 法治政府建设年度报告起草助手\n按《法治政府建设与责任落实督察工作规定》第二十五条的提纲起草、核对数字和法规引用，导出符合公文格式的 Word 文件。")
-        status = gr.Markdown(llm_status(), elem_id="status")
+        gr.Markdown(llm_status(), elem_id="status")
         with gr.Row():
             report_dd = gr.Dropdown(label="当前报告", choices=wb.report_choices(), elem_id="report", scale=2)
             region_tb = gr.Textbox(label="地区或部门", placeholder="如：珲春市", elem_id="new-region", scale=2)
@@ -145,7 +148,8 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                                                     elem_id="editor")
                             with gr.Tab("检查标注", id="marked-tab", elem_id="marked-tab"):
                                 marked = gr.HighlightedText(label="检查结果在正文中的位置", color_map=SEVERITY_COLORS,
-                                                            show_legend=True, combine_adjacent=False, elem_id="highlight")
+                                                            show_legend=False, show_inline_category=True,
+                                                            combine_adjacent=False, elem_id="highlight")
                         with gr.Row():
                             save_btn = gr.Button("保存并检查", variant="primary", elem_id="save")
                             draft_btn = gr.Button("起草本部分", elem_id="draft-section")
@@ -153,7 +157,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                             force_btn = gr.Button("仍然保存", visible=False, variant="stop", elem_id="force-save")
                         message = gr.Markdown(elem_id="message")
                         findings_df = gr.Dataframe(headers=FINDING_HEADERS, label="检查结果", interactive=False, wrap=True,
-                                                   elem_id="findings")
+                                                   column_widths=FINDING_WIDTHS, elem_id="findings")
                         with gr.Accordion("所用资料（往年报告段落、法规条文）", open=False):
                             sources_md = gr.Markdown(elem_id="sources")
                         with gr.Accordion("版本历史（比较与恢复）", open=False, elem_id="versions-panel"):
@@ -188,7 +192,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                 notes_df = gr.Dataframe(headers=["所属部分", "类型", "标题", "内容"], label="各部分工作素材（可直接编辑）",
                                         interactive=True, wrap=True, elem_id="notes")
                 save_notes_btn = gr.Button("保存工作素材", elem_id="save-notes")
-            with gr.Tab("知识库", id="kb"):
+            with gr.Tab("知识库", id="kb") as kb_tab:
                 with gr.Row():
                     kb_files = gr.File(label="上传往年报告或法规（.txt .md .docx .pdf，可多选）", file_count="multiple",
                                        file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="kb-upload")
@@ -199,6 +203,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                 kb_msg = gr.Markdown(elem_id="kb-message")
                 docs_df = gr.Dataframe(headers=["编号", "类别", "标题", "地区", "年度", "段数", "待向量化"], label="知识库中的文件",
                                        interactive=False, elem_id="docs")
+                docs_refresh = gr.Button("刷新列表", size="sm", elem_id="docs-refresh")
                 with gr.Row():
                     remove_dd = gr.Dropdown(label="删除文件", choices=[], elem_id="remove-doc")
                     remove_btn = gr.Button("删除", variant="stop", elem_id="remove-btn")
@@ -206,7 +211,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                     search_tb = gr.Textbox(label="检索", placeholder="行政复议申请的受理期限", elem_id="search-box", scale=3)
                     search_kind = gr.Radio(label="范围", choices=[("全部", ""), ("往年报告", "report"), ("法规", "regulation")],
                                            value="", scale=2)
-                    search_year = gr.Number(label="年度（可不填）", precision=0, scale=1)
+                    search_year = gr.Number(label="年度（可不填）", value=None, precision=0, scale=1)
                     search_btn = gr.Button("检索", scale=1, elem_id="search-btn")
                 search_out = gr.Markdown(elem_id="search-results")
             with gr.Tab("审阅", id="review"):
@@ -217,10 +222,11 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                     review_year = gr.Number(label="报告年度（可不填）", precision=0)
                 review_btn = gr.Button("开始审阅", variant="primary", elem_id="review-btn")
                 review_msg = gr.Markdown(elem_id="review-message")
-                review_marked = gr.HighlightedText(label="问题位置", color_map=SEVERITY_COLORS, show_legend=True,
-                                                   combine_adjacent=False, elem_id="review-highlight")
+                review_marked = gr.HighlightedText(label="问题位置", color_map=SEVERITY_COLORS, show_legend=False,
+                                                   show_inline_category=True, combine_adjacent=False,
+                                                   elem_id="review-highlight")
                 review_df = gr.Dataframe(headers=FINDING_HEADERS, label="检查结果", interactive=False, wrap=True,
-                                         elem_id="review-findings")
+                                         column_widths=FINDING_WIDTHS, elem_id="review-findings")
                 review_state = gr.State(None)
                 review_export_btn = gr.Button("导出检查结果（Excel）", elem_id="review-export")
                 review_export_file = gr.File(label="下载", interactive=False, elem_id="review-file")
@@ -441,6 +447,8 @@ def build_app(workbench: Workbench) -> gr.Blocks:
             return "\n".join(lines), docs_rows(), gr.update(choices=doc_choices())
 
         kb_btn.click(on_ingest, [kb_files, kb_kind], [kb_msg, docs_df, remove_dd])
+        docs_refresh.click(lambda: (docs_rows(), gr.update(choices=doc_choices())), None, [docs_df, remove_dd])
+        kb_tab.select(lambda: (docs_rows(), gr.update(choices=doc_choices())), None, [docs_df, remove_dd])
 
         def on_remove(doc_id):
             if not doc_id:

@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import yaml
 
@@ -155,9 +155,13 @@ class Workbench:
         return "\n".join(pieces), spans
 
     def check(self, report_id: int, override: tuple[str, str] | None = None) -> tuple[str, list[Finding], dict]:
+        """Checks over the whole text. While required parts are still empty, the report is checked
+        as a work in progress: a missing part shows as 未起草, not as an error on another part."""
         text, spans = self.whole_text(report_id, override)
         report = self.report(report_id)
-        findings = run_checks(text, workspace_context(self.ws, self.inputs(report_id), report["year"]), scope="report") \
+        required = [p.key for p in self.ws.outline.parts if p.required]
+        scope = "report" if all(k in spans for k in required) else "section"
+        findings = run_checks(text, workspace_context(self.ws, self.inputs(report_id), report["year"]), scope=scope) \
             if text else []
         return text, findings, spans
 
