@@ -76,6 +76,10 @@ class BM25Index:
         scores = self.scores(query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
+        return self.top(scores, k)
+
+    def top(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k best (id, score) with a positive score."""
         positive = int(np.count_nonzero(scores > 0))
         if positive == 0:
             return []

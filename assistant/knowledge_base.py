@@ -2,8 +2,9 @@
 
 Storage: the catalog (SQLite: documents, chunks, their state) and Chroma (vectors, through
 langchain-chroma; embedded PersistentClient under the data dir, or a Chroma server when
-ASSISTANT_CHROMA_URL is set). Search: BM25 over jieba tokens and dense E5 vectors, fused by
-reciprocal rank, with metadata filters (kind, year, region, part, area, document).
+ASSISTANT_CHROMA_URL is set). Search: BM25 over jieba tokens and dense E5 vectors, fused by a
+convex combination of their normalised scores, with metadata filters (kind, year, region, part,
+area, document).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from .regulations import Article, Regulation, parse_regulation
 from .settings import Settings, get_settings
 from .titles import normalise_title
 
-RRF_K = 60
-CANDIDATES = 50
+CANDIDATES = 50  # per retriever, before fusion
+FUSION_WEIGHT = 0.5  # BM25's share in the convex combination (dense gets the rest)
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
 
@@ -72,6 +73,7 @@ class KnowledgeBase:
         self._store = None
         self._bm25: BM25Index | None = None
         self._bm25_meta: dict[str, np.ndarray] = {}
+        self._bm25_pos: dict[str, int] = {}
         self._bm25_version = -1
         self._bm25_lock = threading.Lock()
         self._embed_lock = threading.Lock()
@@ -238,6 +240,7 @@ class KnowledgeBase:
             if self._bm25 is None or self._bm25_version != version:
                 rows = self.catalog.all_chunks()
                 self._bm25 = BM25Index([r["id"] for r in rows], [r["tokens"] for r in rows])
+                self._bm25_pos = {r["id"]: i for i, r in enumerate(rows)}
                 self._bm25_meta = {
                     "kind": np.array([r["meta"].get("kind") or "" for r in rows], dtype=object),
                     "year": np.array([r["meta"].get("year") or 0 for r in rows], dtype=np.int64),
@@ -261,27 +264,47 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, *, kind: str | None = None, year: int | None = None,
                region: str | None = None, part: int | None = None, area: str | None = None,
                doc_id: str | None = None, mode: str = "hybrid") -> list[Hit]:
+        """Hits best first. Hybrid: the union of the BM25 and dense candidates, each scored by
+        both (min-max normalised within the candidates) and ranked by their equal-weight sum."""
         query = query.strip()
         if not query:
             return []
         filters = {key: value for key, value in
                    (("kind", kind), ("year", year), ("region", region), ("part", part), ("area", area), ("doc_id", doc_id))
                    if value not in (None, "")}
-        ranked: dict[str, dict[str, int]] = {}
+        depth = CANDIDATES if mode == "hybrid" else k
+        ranks: dict[str, dict[str, int]] = {}
+        bm25_scores: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             index = self._bm25_index()
             with self._bm25_lock:
                 mask = self._mask(filters)
-            for rank, (cid, _score) in enumerate(index.search(query, CANDIDATES if mode == "hybrid" else k, mask), 1):
-                ranked.setdefault(cid, {})["bm25"] = rank
+                positions = self._bm25_pos
+            bm25_scores = index.scores(query)
+            if mask is not None:
+                bm25_scores = np.where(mask, bm25_scores, 0.0)
+            for rank, (cid, _score) in enumerate(index.top(bm25_scores, depth), 1):
+                ranks.setdefault(cid, {})["bm25"] = rank
+        cosines: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            for rank, cid in enumerate(self._dense(query, CANDIDATES if mode == "hybrid" else k, filters), 1):
-                ranked.setdefault(cid, {})["dense"] = rank
-        scored = sorted(((sum(1.0 / (RRF_K + r) for r in ranks.values()), cid) for cid, ranks in ranked.items()),
-                        reverse=True)[:k]
-        rows = self.catalog.chunks([cid for _, cid in scored])
+            vector, dense = self._dense(query, depth, filters)
+            for rank, (cid, cosine) in enumerate(dense, 1):
+                ranks.setdefault(cid, {})["dense"] = rank
+                cosines[cid] = cosine
+            if mode == "hybrid" and vector is not None:
+                cosines.update(self._cosines(vector, [c for c in ranks if c not in cosines]))
+        if mode == "bm25":
+            fused = {cid: float(bm25_scores[positions[cid]]) for cid in ranks}
+        elif mode == "dense":
+            fused = dict(cosines)
+        else:
+            lexical = _min_max({cid: float(bm25_scores[positions[cid]]) if cid in positions else 0.0 for cid in ranks})
+            semantic = _min_max({cid: cosines.get(cid) for cid in ranks})
+            fused = {cid: FUSION_WEIGHT * lexical[cid] + (1 - FUSION_WEIGHT) * semantic[cid] for cid in ranks}
+        scored = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        rows = self.catalog.chunks([cid for cid, _ in scored])
         hits = []
-        for score, cid in scored:
+        for cid, score in scored:
             row = rows.get(cid)
             if row is None:  # a vector whose chunk is gone (removed meanwhile)
                 continue
@@ -289,12 +312,13 @@ class KnowledgeBase:
             hits.append(Hit(cid, row["text"], round(score, 6), m.get("title", ""), m.get("kind", ""), m.get("year"),
                             m.get("region"), m.get("heading"), m.get("article"), m.get("chapter"), m.get("part"),
                             row["doc_id"], m.get("source"), m.get("start"), m.get("end"), m.get("section_title"),
-                            ranked[cid]))
+                            ranks[cid]))
         return hits
 
-    def _dense(self, query: str, k: int, filters: dict) -> list[str]:
+    def _dense(self, query: str, k: int, filters: dict) -> tuple[np.ndarray | None, list[tuple[str, float]]]:
+        """The query vector and the top-k (chunk id, cosine), filters applied."""
         if self.catalog.get_meta("embedding_model") in (None, ""):
-            return []
+            return None, []
         vector = self.embeddings.embed_query_array(query)
         where = None
         if filters:
@@ -306,7 +330,20 @@ class KnowledgeBase:
             raise KnowledgeBaseError(f"向量检索失败：{exc}", f"Vector search failed: {exc}",
                                      "稍后重试；若持续出现，运行 python -m assistant reindex 重建向量。",
                                      "Retry; if it persists, run `python -m assistant reindex`.") from exc
-        return [doc.id for doc, _distance in results if doc.id]
+        # cosine space: distance = 1 - cosine
+        return vector, [(doc.id, 1.0 - float(distance)) for doc, distance in results if doc.id]
+
+    def _cosines(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
+        """Cosine of the query with chunks the dense search did not return (BM25 candidates)."""
+        if not ids:
+            return {}
+        got = self.store._collection.get(ids=ids, include=["embeddings"])
+        out = {}
+        for cid, emb in zip(got["ids"], got["embeddings"]):
+            emb = np.asarray(emb, dtype=np.float32)
+            norm = float(np.linalg.norm(emb)) or 1.0
+            out[cid] = float(emb @ vector) / norm
+        return out
 
     # -- regulations -----------------------------------------------------------------------------
     def regulation_docs(self) -> list[dict]:
@@ -346,6 +383,16 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self.catalog.close()
+
+
+def _min_max(scores: dict[str, float | None]) -> dict[str, float]:
+    """Scores rescaled to [0, 1] within the candidates; a missing score counts as the lowest."""
+    present = [v for v in scores.values() if v is not None]
+    if not present:
+        return {cid: 0.0 for cid in scores}
+    low, high = min(present), max(present)
+    span = high - low
+    return {cid: (0.0 if v is None else ((v - low) / span if span > 0 else 1.0)) for cid, v in scores.items()}
 
 
 def _chroma_meta(meta: dict) -> dict:
