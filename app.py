@@ -27,9 +27,11 @@ def main(argv: list[str] | None = None) -> int:
 
         ws = Workspace(settings)
         workbench = Workbench(ws)
-        start_background_indexing(ws)
         print(f"数据目录 / data dir: {ws.data_dir.resolve()}", flush=True)
-        launch(workbench, args.host, args.port)
+        demo = launch(workbench, args.host, args.port, block=False)
+        # index the sample corpus once the page is served, so start-up does not wait for it
+        start_background_indexing(ws)
+        demo.block_thread()
     except AssistantError as exc:
         print(exc.text(), file=sys.stderr)
         return 2

@@ -36,7 +36,11 @@ _SIMILAR = 72.0  # rapidfuzz ratio above which an unknown title is taken for a m
 def check_citations(text: str, registry: Registry, report_year: int | None = None,
                     texts: TextLookup | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for cit in find_citations(text):
+    citations = find_citations(text)
+    quoted = [(c.quote.start, c.quote.end) for c in citations if c.quote]
+    for cit in citations:
+        if any(a <= cit.start < b for a, b in quoted):
+            continue  # a title inside a quoted provision is the law's words, not the report's citation
         findings.extend(check_citation(text, cit, registry, report_year, texts))
     return findings
 

@@ -98,6 +98,8 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
         report.files.append(result)
         if result.ok and result.kind == "regulation" and on_regulation:
             on_regulation(result)
+    if any(f.ok and not f.unchanged for f in report.files):
+        kb.warm_keyword_index()
     if progress and files:
         progress(len(files), len(files), "关键词检索已可用，开始向量化")
     if embed:

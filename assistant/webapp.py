@@ -532,8 +532,9 @@ HELP = f"""
 """
 
 
-def launch(workbench: Workbench, host: str, port: int, *, block: bool = True, quiet: bool = False):
-    """Start the app. Any address other than loopback requires a login from the settings."""
+def launch(workbench: Workbench, host: str, port: int, *, block: bool = True, quiet: bool = False) -> gr.Blocks:
+    """Start the app (returns once it serves when `block` is False; then call
+    `demo.block_thread()`). Any address other than loopback requires a login from the settings."""
     settings = workbench.ws.settings
     auth = None
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -544,10 +545,11 @@ def launch(workbench: Workbench, host: str, port: int, *, block: bool = True, qu
         auth = (settings.assistant_user, settings.assistant_password)
     demo = build_app(workbench)
     demo.queue(default_concurrency_limit=4)
-    return demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请输入用户名和密码",
-                       prevent_thread_lock=not block, quiet=quiet, share=False, show_error=True, css=CSS,
-                       max_file_size=f"{settings.assistant_max_upload_mb}mb",
-                       allowed_paths=[str(workbench.exports)], footer_links=["settings"])
+    demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请输入用户名和密码",
+                prevent_thread_lock=not block, quiet=quiet, share=False, show_error=True, css=CSS,
+                max_file_size=f"{settings.assistant_max_upload_mb}mb",
+                allowed_paths=[str(workbench.exports)], footer_links=["settings"])
+    return demo
 
 
 def start_background_indexing(ws) -> threading.Thread:

@@ -130,3 +130,11 @@ def test_shared_text_quote_and_articles(registry):
     assert check_citations(ok, registry, 2024, lookup) == []
     cut = ok.replace("行政复议机关办理行政复议案件，", "")
     assert kinds(check_citations(cut, registry, 2024, lookup))[0][0] == "citation_quote_mismatch"
+
+
+def test_titles_inside_a_quoted_provision_are_not_citations(registry):
+    reg = parse_regulation("# 示例行政执法监督条例\n\n第一条 本条例自2022年5月1日起施行，《示例旧办法》同时废止。\n")
+    text = "《示例行政执法监督条例》第一条规定：“本条例自2022年5月1日起施行，《示例旧办法》同时废止。”"
+    lookup = lambda t, v: reg if "示例行政执法监督条例" in t else None  # noqa: E731
+    assert check_citations(text, registry, 2023, lookup) == []
+    assert [f.kind for f in check_citations("依照《示例旧办法》办理。", registry, 2023, lookup)] == ["citation_unverified"]
