@@ -61,6 +61,8 @@ clean_env()
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--quick", action="store_true", help="a smaller, faster run (for a smoke test)")
+    p.add_argument("--max-wait", type=float, default=300.0,
+                   help="seconds to wait for other processes to go quiet before measuring (0: do not wait)")
     return p
 
 
@@ -83,10 +85,24 @@ def machine_info() -> dict:
             "platform": platform.platform()}
 
 
+def code_version() -> dict:
+    """The commit measured, and whether the library had uncommitted changes (read-only git)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_library_changes": bool(git("status", "--porcelain", "--", "assistant", "app.py"))}
+
+
 def write_results(name: str, payload: dict, quick: bool = False) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     data = {"benchmark": name, "date": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": quick,
-            "machine": machine_info(), **payload}
+            "machine": machine_info(), "code": code_version(), **payload}
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"\nfigures written to {path.relative_to(ROOT)}")
@@ -188,6 +204,74 @@ def proc_status(pid: int | str = "self") -> dict[str, float]:
     except (OSError, ValueError, IndexError):
         pass
     return out
+
+
+# -- other load on the machine -----------------------------------------------------------------------------
+# The machine has 2 cores and may be shared (other sessions running tests): every benchmark
+# records how busy the machine was besides itself, and by default waits for a quiet moment first.
+def _cpu_sample() -> tuple[float, int, int, float]:
+    """(monotonic time, total jiffies, idle jiffies, this process' CPU seconds incl. reaped children)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    idle = fields[3] + fields[4]
+    t = os.times()
+    return time.monotonic(), sum(fields), idle, t.user + t.system + t.children_user + t.children_system
+
+
+def busy_cores(seconds: float = 2.0, exclude_self: bool = True) -> float:
+    """How many cores the rest of the machine keeps busy, sampled over `seconds`."""
+    a = _cpu_sample()
+    time.sleep(seconds)
+    b = _cpu_sample()
+    return _other_cores(a, b) if exclude_self else _busy(a, b)
+
+
+def _busy(a, b) -> float:
+    total, idle = b[1] - a[1], b[2] - a[2]
+    return (total - idle) / total * (os.cpu_count() or 1) if total > 0 else 0.0
+
+
+def _other_cores(a, b) -> float:
+    wall = max(b[0] - a[0], 1e-6)
+    return max(0.0, _busy(a, b) - (b[3] - a[3]) / wall)
+
+
+def wait_quiet(max_wait: float = 300.0, threshold: float = 0.25) -> dict:
+    """Wait (up to `max_wait` s) until other processes use less than `threshold` cores."""
+    started = time.monotonic()
+    other = busy_cores(2.0)
+    announced = False
+    while other >= threshold and time.monotonic() - started < max_wait:
+        if not announced:
+            print(f"(the machine is busy: other processes use {other:.2f} cores; waiting up to {max_wait:.0f} s "
+                  "for a quieter moment)", flush=True)
+            announced = True
+        other = busy_cores(5.0)
+    waited = time.monotonic() - started
+    if other >= threshold:
+        print(f"(still busy after {waited:.0f} s: {other:.2f} other cores; measuring anyway, figures may be slower)")
+    return {"waited_s": round(waited, 1), "other_cores_before": round(other, 2)}
+
+
+class LoadMonitor:
+    """Records the machine's load around a measured block: average cores used by other processes
+    (everything but this process and its reaped children), and the load averages."""
+
+    def __init__(self) -> None:
+        self.a = self.b = None
+
+    def __enter__(self) -> "LoadMonitor":
+        self.loadavg_start = os.getloadavg()
+        self.a = _cpu_sample()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.b = _cpu_sample()
+        self.loadavg_end = os.getloadavg()
+
+    def result(self) -> dict:
+        return {"other_processes_avg_cores": round(_other_cores(self.a, self.b), 2),
+                "machine_busy_avg_cores": round(_busy(self.a, self.b), 2),
+                "loadavg_1min_start": round(self.loadavg_start[0], 2), "loadavg_1min_end": round(self.loadavg_end[0], 2)}
 
 
 # -- the library, set up for a benchmark -------------------------------------------------------------------

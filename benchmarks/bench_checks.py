@@ -1,0 +1,299 @@
+"""The checkers on report-sized texts: figures (200 numbers) and citations (~300 citations).
+
+(a) Figures: a ~20,000-character report in the style of the sample report with 200 statistics
+(20 departments × 10 measures, each with its own label; 10 are formulas (rates), 10 are
+approximate ("1200余次"), 5 are deliberately wrong in the text), and matching inputs built with
+assistant.inputs.load_inputs_text from generated YAML. Timed: check_figures (median of 10 after
+warm-up), peak memory of one call (tracemalloc). Goal < 0.5 s. Baseline: find_quantities alone.
+
+(b) Citations: a ~20,000-character text citing the registry's titles by full and short name,
+with articles and paragraphs, an abbreviation (以下简称《条例》) and its later uses, outdated,
+misspelt, local documents and articles past the end. The registry is loaded once. Timed:
+check_citations (median of 10), registry only, and again with the regulation texts (articles
+and quotations checked against the parsed shared texts) when ../shared is present.
+Goal < 0.2 s. Baseline: find_citations alone.
+
+    python benchmarks/bench_checks.py [--quick]   (--quick: 3 runs instead of 10)
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tracemalloc
+from decimal import ROUND_HALF_UP, Decimal
+
+import yaml
+
+import benchlib as bl
+
+NAME = "checks"
+GOAL_FIGURES_S = 0.5
+GOAL_CITATIONS_S = 0.2
+
+DEPARTMENTS = ["市场监督管理局", "公安局", "人力资源和社会保障局", "生态环境局", "交通运输局", "城市管理执法局", "应急管理局",
+               "卫生健康局", "税务局", "自然资源局", "住房和城乡建设局", "教育局", "民政局", "农业农村局", "文化广播电视和旅游局",
+               "商务局", "水利局", "信访局", "司法局", "政务服务和数字化建设管理局"]
+# (label, unit, low, high)
+MEASURES = [("受理投诉举报", "件", 300, 3000), ("办结投诉举报", "件", 0, 0), ("开展行政执法检查", "次", 100, 2000),
+            ("培训执法人员", "人次", 50, 800), ("主动公开政府信息", "条", 100, 1500), ("审查行政合同", "份", 10, 120),
+            ("举办普法讲座", "场", 5, 60), ("化解矛盾纠纷", "件", 20, 400), ("出具法律意见书", "件", 10, 200),
+            ("收缴罚没款", "万元", 10, 900)]
+ITEM_TITLES = ["规范受理和办理", "强化执法监督", "推进政务公开", "加强法治宣传"]
+
+
+def cn_ordinal(n: int) -> str:
+    from assistant.numerals import int_to_cn
+
+    return int_to_cn(n)
+
+
+def fillers() -> list[str]:
+    """Narrative sentences of the sample report with no number and no citation in them."""
+    from assistant.quantities import find_quantities
+
+    text = bl.SAMPLE_REPORT.read_text(encoding="utf-8")
+    out = []
+    for s in re.split(r"(?<=[。；])", text):
+        s = s.strip()
+        if 15 <= len(s) <= 90 and "《" not in s and not re.match(r"^[一二三四（(\d]", s) and not find_quantities(s):
+            out.append(s if s.endswith(("。", "；")) else s + "。")
+    return out
+
+
+# -- (a) figures -----------------------------------------------------------------------------------------------
+def figures_case(seed: int = 1) -> tuple[str, str, int]:
+    """(report text, inputs YAML, number of deliberately wrong values)."""
+    rng = random.Random(seed)
+    pool = fillers()
+    fill = iter(pool * 200)
+    figures, body, wrong = [], [], 0
+    for d, dept in enumerate(DEPARTMENTS):
+        values: dict[int, Decimal] = {}
+        rate_id = None
+        lines = [f"({cn_ordinal(d + 1)}){dept}依法履职情况"]
+        clauses = []
+        for m, (label, unit, low, high) in enumerate(MEASURES):
+            fid = f"d{d:02d}.m{m}"
+            fig = {"id": fid, "label": f"{dept}{label}", "unit": unit, "section": f"一/({cn_ordinal(d + 1)})"}
+            if m == 1:
+                value = Decimal(rng.randint(int(values[0]) * 9 // 10, int(values[0])))
+            elif m == 9 and d < 10:  # a formula: the rate of complaints closed
+                rate_id = fid
+                fig.update(label=f"{dept}投诉举报办结率", unit="%", formula=f"d{d:02d}.m1 / d{d:02d}.m0 * 100", decimals=1)
+                value = (values[1] / values[0] * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            elif m == 9:
+                value = Decimal(rng.randint(low * 10, high * 10)) / 10
+            elif m == 2 and d >= 10:  # approximate: "1200余次"
+                value = Decimal(rng.randint(low // 100, high // 100) * 100)
+                fig["approx"] = True
+            else:
+                value = Decimal(rng.randint(low, high))
+            values[m] = value
+            if "formula" not in fig:
+                fig["value"] = float(value) if value != value.to_integral_value() else int(value)
+            figures.append(fig)
+            shown = value
+            if d % 4 == 0 and m == 5 and wrong < 5:  # a number that contradicts the inputs
+                shown, wrong = value + 7, wrong + 1
+            unit_text = fig["unit"]
+            written = f"{shown}{'余' if fig.get('approx') else ''}{unit_text}"
+            clauses.append(f"{fig['label'] if m in (0, 4, 8) else fig['label'].replace(dept, '')}{written}")
+        for k, title in enumerate(ITEM_TITLES):
+            part = clauses[k * 3:(k + 1) * 3] if k < 3 else clauses[9:]
+            lead = f"全年{dept}" if k else "全年"
+            lines.append(f"{k + 1}.{title}。{next(fill)}{next(fill)}{lead}" + "，".join(part) + f"。{next(fill)}{next(fill)}")
+        body.append("\n".join(lines))
+        assert rate_id is None or values[9] <= 100
+    sample = bl.SAMPLE_REPORT.read_text(encoding="utf-8")
+    tail_start = sample.index("二、推进法治政府建设中存在的主要问题")
+    head = ("珲春市2023年法治政府建设年度报告\n州委、州政府：\n" + sample.split("\n")[1] + "\n"
+            "一、2023年推进法治政府建设的主要举措和成效\n")
+    text = head + "\n".join(body) + "\n" + sample[tail_start:]
+    inputs_yaml = yaml.safe_dump({"report": {"region": "珲春市", "year": 2023}, "figures": figures},
+                                 allow_unicode=True, sort_keys=False)
+    return text, inputs_yaml, wrong
+
+
+def bench_figures(runs: int) -> dict:
+    from assistant.figure_check import check_figures
+    from assistant.inputs import load_inputs_text
+    from assistant.quantities import find_quantities
+
+    text, inputs_yaml, wrong = figures_case()
+    inputs = load_inputs_text(inputs_yaml)
+    mentions = find_quantities(text)
+    median, times, findings = bl.median_time(lambda: check_figures(text, inputs), runs, warmup=2)
+    base_median, base_times, _ = bl.median_time(lambda: find_quantities(text), runs, warmup=2)
+    tracemalloc.start()
+    check_figures(text, inputs)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    return {"characters": len(text), "figures_in_inputs": len(inputs.figures), "numbers_in_text": len(mentions),
+            "formulas": sum(1 for f in inputs.figures if f.formula), "approx": sum(1 for f in inputs.figures if f.approx),
+            "deliberately_wrong": wrong, "findings": kinds,
+            "check_figures_median_s": round(median, 4), "check_figures_runs_s": [round(t, 4) for t in times],
+            "peak_memory_mib": round(peak / 2**20, 2),
+            "baseline_find_quantities_median_s": round(base_median, 4),
+            "goal": {"max_s": GOAL_FIGURES_S, "met": median < GOAL_FIGURES_S}}
+
+
+# -- (b) citations ---------------------------------------------------------------------------------------------
+def citations_case(registry, texts_by_title: dict, seed: int = 2) -> tuple[str, int]:
+    from assistant.registry import CURRENT
+    from assistant.titles import short_name
+
+    rng = random.Random(seed)
+    pool = fillers()
+    fill = iter(pool * 400)
+    current = [e for e in registry.entries if e.status == CURRENT and e.articles]
+    paragraphs, count = [], 0
+    outdated = ["《法治政府建设实施纲要（2015—2020年）》", "《法规规章备案条例》第十条", "《中华人民共和国行政复议法》（2017年修正）第九条",
+                "《信访条例》第十四条", "《最高人民法院关于适用〈中华人民共和国行政诉讼法〉若干问题的解释》第五条"]
+    unknown = ["《行政复议条列》", "《重大行政决策程序条例》", "《政府信息公开规定》", "《优化营商环境暂行条例》", "《行政处罚条例》"]
+    local = ["《珲春市全面推行行政规范性文件合法性审核机制实施方案》", "《珲春市人民政府重要事项合法性审核流程》",
+             "《延边州行政执法监督办法》", "《珲春市高效便利政务环境建设工程工作方案》", "《珲春市公租房管理实施细则》"]
+    from itertools import cycle
+
+    from assistant.numerals import article_label
+
+    outdated, unknown, local = cycle(outdated), cycle(unknown), cycle(local)  # every one of them occurs
+
+    def art(entry, past_end: bool = False) -> str:
+        n = entry.articles + rng.randint(1, 5) if past_end else rng.randint(1, entry.articles)
+        return article_label(n)
+
+    def quote(entry) -> str:
+        reg = texts_by_title.get(entry.key)
+        if not reg or not reg.articles:
+            return ""
+        a = rng.choice(reg.articles)
+        body = a.body.split("\n")[0][:60].rstrip("，；。")
+        if len(body) < 8:
+            return ""
+        if rng.random() < 0.3:  # a slightly wrong quotation
+            body = body[:-3] + "等" + body[-2:]
+        return f"{a.label}规定：“{body}。”"
+
+    while sum(len(p) for p in paragraphs) < 19000:
+        sentences = []
+        for _ in range(4):
+            r = rng.random()
+            e = rng.choice(current)
+            name = e.title if rng.random() < 0.6 or not short_name(e.title) else short_name(e.title)
+            if r < 0.55:
+                sentences.append(f"严格执行《{name}》{art(e)}、{art(e)}的规定，{next(fill)}")
+            elif r < 0.65:
+                q = quote(e)
+                sentences.append(f"《{e.title}》{q or art(e) + '的规定'}{'' if q else '，'}{next(fill)}")
+            elif r < 0.73:
+                alias = "条例" if e.title.endswith("条例") else "规定"
+                sentences.append(f"认真贯彻《{e.title}》（以下简称《{alias}》），按照《{alias}》{art(e)}第一款要求，{next(fill)}")
+                count += 1
+            elif r < 0.78:
+                sentences.append(f"对照《{name}》{art(e, past_end=True)}，{next(fill)}")
+            elif r < 0.85:
+                sentences.append(f"继续落实{next(outdated)}，{next(fill)}")
+            elif r < 0.92:
+                sentences.append(f"参照{next(unknown)}，{next(fill)}")
+            else:
+                sentences.append(f"制定{next(local)}，{next(fill)}")
+            count += 1
+        paragraphs.append("".join(sentences))
+    text = "珲春市2023年法治政府建设年度报告\n州委、州政府：\n一、2023年推进法治政府建设的主要举措和成效\n" + "\n".join(paragraphs)
+    return text, count
+
+
+def load_texts() -> dict:
+    """Parsed shared regulation texts by normalised title (empty when ../shared is absent)."""
+    from assistant.regulations import parse_regulation
+    from assistant.titles import normalise_title
+
+    out = {}
+    if bl.REGULATIONS_DIR.is_dir():
+        for path in sorted(bl.REGULATIONS_DIR.glob("*.md")):
+            reg = parse_regulation(path.read_text(encoding="utf-8"), path.stem)
+            out[normalise_title(reg.title or path.stem)] = reg
+    return out
+
+
+def bench_citations(runs: int) -> dict:
+    from assistant.citation_check import check_citations
+    from assistant.citations import find_citations
+    from assistant.registry import Registry
+    from assistant.titles import normalise_title, split_cited_version
+
+    registry = Registry.load(bl.REGISTRY_YAML)
+    by_title = load_texts()
+    text, written = citations_case(registry, by_title)
+
+    def lookup(title: str, version: str | None):
+        return by_title.get(normalise_title(split_cited_version(title)[0]))
+
+    cits = find_citations(text)
+    median, times, findings = bl.median_time(lambda: check_citations(text, registry, 2023), runs, warmup=2)
+    out = {"characters": len(text), "citations_found": len(cits),
+           "articles_cited": sum(len(c.articles) for c in cits), "quotes": sum(1 for c in cits if c.quote),
+           "registry_entries": len(registry.entries),
+           "check_citations_median_s": round(median, 4), "check_citations_runs_s": [round(t, 4) for t in times],
+           "findings": _kinds(findings)}
+    if by_title:
+        m2, times2, findings2 = bl.median_time(lambda: check_citations(text, registry, 2023, lookup), runs, warmup=2)
+        out.update({"with_texts_median_s": round(m2, 4), "with_texts_runs_s": [round(t, 4) for t in times2],
+                    "with_texts_findings": _kinds(findings2), "regulation_texts": len(by_title)})
+    tracemalloc.start()
+    check_citations(text, registry, 2023, lookup if by_title else None)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    base_median, _, _ = bl.median_time(lambda: find_citations(text), runs, warmup=2)
+    worst = max(median, out.get("with_texts_median_s", 0))
+    out.update({"peak_memory_mib": round(peak / 2**20, 2), "baseline_find_citations_median_s": round(base_median, 4),
+                "goal": {"max_s": GOAL_CITATIONS_S, "met_registry_only": median < GOAL_CITATIONS_S,
+                         "met_with_texts": (out["with_texts_median_s"] < GOAL_CITATIONS_S) if by_title else None,
+                         "met": worst < GOAL_CITATIONS_S}})
+    return out
+
+
+def _kinds(findings) -> dict:
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    return kinds
+
+
+def main() -> None:
+    args = bl.parser(__doc__.split("\n")[0]).parse_args()
+    runs = 3 if args.quick else 10
+    quiet = bl.wait_quiet(args.max_wait) if args.max_wait > 0 else {}
+    with bl.LoadMonitor() as load:
+        fig = bench_figures(runs)
+        cit = bench_citations(runs)
+    rows = [
+        ["figures: check_figures", f"{fig['characters']} chars, {fig['numbers_in_text']} numbers, {fig['figures_in_inputs']} figures",
+         fig["check_figures_median_s"] * 1000, fig["peak_memory_mib"], f"< {GOAL_FIGURES_S * 1000:.0f} ms",
+         bl.goal_text(fig["goal"]["met"])],
+        ["  baseline: find_quantities alone", "", fig["baseline_find_quantities_median_s"] * 1000, "", "", ""],
+        ["citations: check_citations (registry)", f"{cit['characters']} chars, {cit['citations_found']} citations, "
+         f"{cit['articles_cited']} articles", cit["check_citations_median_s"] * 1000, "", f"< {GOAL_CITATIONS_S * 1000:.0f} ms",
+         bl.goal_text(cit["goal"]["met_registry_only"])],
+    ]
+    if "with_texts_median_s" in cit:
+        rows.append(["citations: + regulation texts", f"{cit['regulation_texts']} texts, {cit['quotes']} quotations",
+                     cit["with_texts_median_s"] * 1000, cit["peak_memory_mib"], f"< {GOAL_CITATIONS_S * 1000:.0f} ms",
+                     bl.goal_text(cit["goal"]["met_with_texts"])])
+    rows.append(["  baseline: find_citations alone", "", cit["baseline_find_citations_median_s"] * 1000, "", "", ""])
+    bl.table(["check", "input", "median ms", "peak MiB", "goal", ""], rows,
+             title=f"Checkers, median of {runs} runs after warm-up")
+    print(f"\nfigure findings: {fig['findings']} (5 numbers were written wrong on purpose)")
+    print(f"citation findings (registry only): {cit['findings']}")
+    if "with_texts_findings" in cit:
+        print(f"citation findings (with texts): {cit['with_texts_findings']}")
+    bl.write_results(NAME, {"figures": fig, "citations": cit,
+                            "machine_load": {"before": quiet, "during": load.result()}}, args.quick)
+
+
+if __name__ == "__main__":
+    main()
