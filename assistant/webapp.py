@@ -91,9 +91,10 @@ def build_app(workbench: Workbench) -> gr.Blocks:
         return [(f"{v.label}（{v.status_zh}）", v.key) for v in wb.sections(report_id)]
 
     def load_section(report_id, key):
-        """editor text, base version, highlight, findings table, sources, version choices, message."""
+        """editor text, base version, highlight, findings table, sources, version choices,
+        cited documents, message."""
         if report_id is None or key is None:
-            return "", None, [], [], "", gr.update(choices=[]), gr.update(choices=[]), ""
+            return "", None, [], [], "", gr.update(choices=[]), gr.update(choices=[]), gr.update(choices=[]), ""
         latest = wb.store.latest(report_id, key)
         text = latest.text if latest else ""
         findings = wb.section_findings(report_id, key) if text else []
@@ -104,7 +105,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
             "这一部分还没有内容：点“起草本部分”，或在右侧对话框说“起草第X部分”。"
         return (text, latest.version if latest else None, highlight(text, findings), finding_rows(findings),
                 sources_markdown(latest.sources if latest else []), gr.update(choices=versions, value=a),
-                gr.update(choices=versions, value=b), note)
+                gr.update(choices=versions, value=b), gr.update(choices=wb.citations_in(text), value=None), note)
 
     def inputs_view(report_id):
         inputs = wb.inputs(report_id) if report_id is not None else None
@@ -173,6 +174,9 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                         chat_in = gr.Textbox(show_label=False, elem_id="chat-input",
                                              placeholder="例如：起草第二部分 / 精简一些 / 检查全文 / 《行政复议法》第二条")
                         send_btn = gr.Button("发送", variant="primary", elem_id="send")
+                        with gr.Accordion("本部分引用的文件（点选查看原文和效力）", open=False):
+                            cited = gr.Dropdown(label="引用", choices=[], elem_id="cited")
+                            cited_out = gr.Markdown(elem_id="cited-out")
                         with gr.Accordion("法规条文查询", open=False):
                             law_title = gr.Textbox(label="法规名称", placeholder="行政复议法", elem_id="law-title")
                             law_article = gr.Textbox(label="条", placeholder="第二条", elem_id="law-article")
@@ -244,7 +248,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
             with gr.Tab("帮助", id="help"):
                 gr.Markdown(HELP)
 
-        section_outputs = [editor, base, marked, findings_df, sources_md, version_a, version_b, message]
+        section_outputs = [editor, base, marked, findings_df, sources_md, version_a, version_b, cited, message]
         report_outputs = [sections, *section_outputs, chatbot, inputs_msg, figures_df, notes_df]
 
         # ---- reports ----
@@ -366,6 +370,12 @@ def build_app(workbench: Workbench) -> gr.Blocks:
             return f"**{found['heading']}**{note}\n\n" + found["text"].replace("\n", "\n\n")
 
         law_btn.click(on_law, [law_title, law_article], law_out)
+
+        def on_cited(rid, choice):
+            year = wb.report(rid)["year"] if rid is not None else None
+            return wb.citation_info(choice, year) if choice else ""
+
+        cited.input(on_cited, [report_id, cited], cited_out)
 
         # ---- inputs ----
         def on_inputs(rid, file):

@@ -144,3 +144,19 @@ def test_split_sections_and_diff():
     assert parts["tail"] == "某县人民政府\n2025年1月1日"
     html = diff_html("精简前的文字", "精简后的文字")
     assert "<del>前</del>" in html and "<ins>后</ins>" in html
+
+
+def test_cited_documents_of_a_section(bench, tmp_path):
+    from tests.conftest import PLAIN_REGULATION
+
+    wb, rid = bench
+    reg = tmp_path / "条例.md"
+    reg.write_text(PLAIN_REGULATION, encoding="utf-8")
+    ingest_paths(wb.ws.kb, [reg], on_regulation=wb.ws.register_regulation, embed=False)
+    text = "严格执行《示例行政执法监督条例》第五条，学习《行政复议法》（2017年修正），落实《珲春市某某方案》。"
+    choices = wb.citations_in(text)
+    assert [label for label, _ in choices] == ["《示例行政执法监督条例》第五条", "《行政复议法（2017年）》", "《珲春市某某方案》"]
+    assert "⚠️" in wb.citation_info(choices[1][1], 2024)  # the 2017 version is outdated
+    info = wb.citation_info(choices[0][1], 2023)
+    assert "✓ 现行有效" in info and "未经审核或者审核未通过的，不得作出决定" in info
+    assert "登记表未收录" in wb.citation_info(choices[2][1], 2023)
