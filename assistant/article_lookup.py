@@ -18,17 +18,14 @@ def lookup_article(ws, title: str, article: str | int, report_year: int | None =
                        "例如：article 《行政复议法》 第二条", "e.g. article 《行政复议法》 第二条")
     resolution = ws.registry.resolve(title, report_year)
     full_title = resolution.entry.title if resolution else raw_title
-    reg = ws.kb.regulation(full_title, version) or ws.kb.regulation(raw_title, version)
-    if reg is None:
-        known = f"登记表中有《{full_title}》，但" if resolution else ""
-        raise NotFound(f"{known}知识库中没有《{full_title}》的文本。",
-                       f"The text of 《{full_title}》 is not in the knowledge base.",
+    if ws.kb.find_regulation(full_title, version) is None and ws.kb.find_regulation(raw_title, version) is not None:
+        full_title = raw_title  # ingested under a title the registry does not know
+    if resolution and ws.kb.find_regulation(full_title, version) is None:
+        raise NotFound(f"登记表中有《{full_title}》，但知识库中没有《{full_title}》的文本。",
+                       f"The registry knows 《{full_title}》 but its text is not in the knowledge base.",
                        "先把法规文本加入知识库：python -m assistant ingest 文件 --kind regulation",
                        "Add the text first: python -m assistant ingest FILE --kind regulation")
-    art = reg.article(number)
-    if art is None:
-        raise NotFound(f"《{reg.title}》没有第{number}条（共{reg.article_count}条）。",
-                       f"《{reg.title}》 has no article {number}; it has {reg.article_count}.")
+    reg, art = ws.kb.article(full_title, number, version)
     note = ""
     if resolution:
         outdated, why = ws.registry.outdated(resolution.entry, report_year)

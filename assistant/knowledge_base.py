@@ -400,8 +400,8 @@ class KnowledgeBase:
             self._regulations[key] = parse_regulation(doc["text"], doc["title"])
         return self._regulations[key]
 
-    def article(self, title: str, number: int) -> tuple[Regulation, Article]:
-        reg = self.regulation(title)
+    def article(self, title: str, number: int, version: str | None = None) -> tuple[Regulation, Article]:
+        reg = self.regulation(title, version)
         if reg is None:
             raise NotFound(f"知识库中没有《{title}》的文本。", f"The text of 《{title}》 is not in the knowledge base.",
                            "先把它加入知识库：python -m assistant ingest 文件 --kind regulation",

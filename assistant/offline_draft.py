@@ -228,18 +228,14 @@ class OfflineDrafter:
             lead = f"{region}党政主要负责人切实履行推进法治建设第一责任人职责，"
             if not duties:
                 return f"{heading}\n{lead}〔待补：党政主要负责人履职的具体情况〕"
-            items = [f"{_ordinal(i + 1)}是{_strip_stop(n.title or '')}。{n.text or ''}" if n.title else
-                     f"{_ordinal(i + 1)}是{n.text or ''}" for i, n in enumerate(duties)]
-            return heading + "\n" + lead + "".join(items)
+            return heading + "\n" + lead + _enumerate(duties)
         if number == 4:
             plans = self._notes(part.key)
             next_year = f"{self.year + 1}年" if self.year else "下一年度"
             lead = f"{next_year}，{region}将坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，重点做好以下工作："
             if not plans:
                 return f"{heading}\n{lead}〔待补：下一年度的具体安排〕"
-            items = [f"{_ordinal(i + 1)}是{_strip_stop(n.title or '')}。{n.text or ''}" if n.title else
-                     f"{_ordinal(i + 1)}是{n.text or ''}" for i, n in enumerate(plans)]
-            return heading + "\n" + lead + "".join(items)
+            return heading + "\n" + lead + _enumerate(plans)
         notes = self._notes(part.key)
         body = "".join((n.text or "") for n in notes) or "〔待补〕"
         return heading + "\n" + body
@@ -300,6 +296,12 @@ class OfflineDrafter:
                 result.corrected += 1
             result.text = text
         return result
+
+
+def _enumerate(notes: list[Note]) -> str:
+    """"一是{title}。{text}二是…": the way reports list duties and plans."""
+    return "".join(f"{_ordinal(i)}是{_strip_stop(n.title)}。{n.text or ''}" if n.title else f"{_ordinal(i)}是{n.text or ''}"
+                   for i, n in enumerate(notes, 1))
 
 
 def _ordinal(n: int) -> str:

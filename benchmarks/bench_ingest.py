@@ -107,7 +107,6 @@ def main() -> None:
         report = ingest_paths(kb, files, kind="regulation", progress=progress)
         t_end = time.perf_counter()
         load_pipeline.__exit__()
-        chunks = sum(f.chunks for f in report.files if f.ok)
         rows = kb.catalog.all_chunks()
         by_id = kb.catalog.chunks([r["id"] for r in rows])
         texts = [by_id[r["id"]]["search_text"] for r in rows]
