@@ -26,6 +26,7 @@ CSS = """
 .diff-body { line-height: 1.9; white-space: normal; }
 #message p { margin: .2em 0; }
 """
+KIND_ZH = {"report": "往年报告", "regulation": "法规"}
 SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe"}
 FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
 FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
@@ -215,7 +216,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                     search_tb = gr.Textbox(label="检索", placeholder="行政复议申请的受理期限", elem_id="search-box", scale=3)
                     search_kind = gr.Radio(label="范围", choices=[("全部", ""), ("往年报告", "report"), ("法规", "regulation")],
                                            value="", scale=2)
-                    search_year = gr.Number(label="年度（可不填）", value=None, precision=0, scale=1)
+                    search_year = gr.Textbox(label="年度（可不填）", placeholder="如 2023", scale=1, elem_id="search-year")
                     search_btn = gr.Button("检索", scale=1, elem_id="search-btn")
                 search_out = gr.Markdown(elem_id="search-results")
             with gr.Tab("审阅", id="review"):
@@ -223,7 +224,7 @@ def build_app(workbench: Workbench) -> gr.Blocks:
                 with gr.Row():
                     review_file = gr.File(label="报告文件", file_types=[".docx", ".txt", ".md", ".pdf"], elem_id="review-upload")
                     review_inputs = gr.File(label="输入数据（可选）", file_types=[".yaml", ".yml", ".xlsx"], elem_id="review-inputs")
-                    review_year = gr.Number(label="报告年度（可不填）", precision=0)
+                    review_year = gr.Textbox(label="报告年度（可不填）", placeholder="如 2024", elem_id="review-year")
                 review_btn = gr.Button("开始审阅", variant="primary", elem_id="review-btn")
                 review_msg = gr.Markdown(elem_id="review-message")
                 review_marked = gr.HighlightedText(label="问题位置", color_map=SEVERITY_COLORS, show_legend=False,
@@ -472,13 +473,14 @@ def build_app(workbench: Workbench) -> gr.Blocks:
         remove_btn.click(on_remove, remove_dd, [kb_msg, docs_df, remove_dd])
 
         def on_search(query, kind, year):
+            year = str(year or "").strip()
             try:
-                hits = ws.kb.search(query or "", k=8, kind=kind or None, year=int(year) if year else None)
+                hits = ws.kb.search(query or "", k=8, kind=kind or None, year=int(year) if year.isdigit() else None)
             except AssistantError as exc:
                 return error_text(exc)
             if not hits:
                 return "没有找到相关内容。"
-            return "\n\n".join(f"**{n}. {h.citation}**　<small>{h.kind} · {h.year or ''} · {h.region or ''} · "
+            return "\n\n".join(f"**{n}. {h.citation}**　<small>{KIND_ZH.get(h.kind, h.kind)} · {h.year or ''} · {h.region or ''} · "
                                f"来源 {h.source or h.doc_id}，字符 {h.start}–{h.end}</small>\n\n> {h.text[:300]}"
                                for n, h in enumerate(hits, 1))
 
@@ -490,7 +492,8 @@ def build_app(workbench: Workbench) -> gr.Blocks:
             if file is None:
                 return "请上传要审阅的报告。", [], [], None
             try:
-                text, findings = wb.review(file, inputs_file_, int(year) if year else None)
+                year = str(year or "").strip()
+                text, findings = wb.review(file, inputs_file_, int(year) if year.isdigit() else None)
             except InputsError as exc:
                 return "⚠️ " + exc.zh + "\n\n" + "\n".join(f"- {p}" for p in exc.problems), [], [], None
             except AssistantError as exc:

@@ -424,7 +424,8 @@ class Workbench:
             pieces = []
             draft, version, diff = self.revise(report_id, key, editor_text if key == selected else None, intent.instruction,
                                                base, on_token=pieces.append)
-            yield emit(f"已按“{intent.instruction}”改写{self.section_label(key)}，保存为{version.label}。", changed=[key], diff=diff)
+            yield emit(f"已按“{intent.instruction}”改写{self.section_label(key)}，保存为{version.label}；"
+                       f"改动见左侧“版本历史”（红色删除线为删去的文字，绿色为新增）。", changed=[key], diff=diff)
         else:  # ask, with an LLM
             hits = self.ws.kb.search(intent.query, k=4)
             from .prompts import render
