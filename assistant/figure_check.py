@@ -331,15 +331,19 @@ def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bi
         clause = text[a:m.start]
         if not any(w in clause for w in _RATE_WORDS) or any(w in clause for w in _CHANGE_WORDS):
             continue
+        qualifier = _rate_qualifier(clause)
         for bounds in (sentence_bounds, paragraph_bounds):
             s0, _ = bounds(text, m.start, m.end)
             counts = [j for j in range(i) if mentions[j].start >= s0 and mentions[j].base_unit != PERCENT
                       and not mentions[j].approx]
             if len(counts) < 2:
                 continue
-            j, k = counts[-2], counts[-1]
-            if mentions[j].base_unit != mentions[k].base_unit:
-                break
+            unit = mentions[counts[-1]].base_unit
+            counts = [j for j in counts if mentions[j].base_unit == unit]
+            pair = _rate_parts(text, mentions, counts, qualifier)
+            if pair is None:
+                break  # not clear which counts the rate is made of: say nothing
+            j, k = pair
             whole, part = mentions[j].base_value, mentions[k].base_value
             if whole <= 0 or part > whole:
                 break
@@ -359,6 +363,41 @@ def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bi
                 details={"parts": [mentions[k].text, mentions[j].text]}), members, i))
             break
     return out
+
+
+def _is_list(text: str, mentions: list[Mention], parts: list[int]) -> bool:
+    """Parts written as one list ("网上信访80件、来访50件"), not in separate clauses."""
+    gaps = [text[mentions[a].end:mentions[b].start] for a, b in zip(parts, parts[1:])]
+    return bool(gaps) and all("、" in g and not re.search(r"[，,；;]", g) for g in gaps)
+
+
+_TOTAL_WORDS = ("受理", "办理", "共", "总", "收到", "全年", "累计", "合计", "登记", "审理", "接收", "立案", "排查")
+
+
+def _rate_qualifier(clause: str) -> str:
+    """The words a rate is named by: '调解成功率' → '调解成功', '纠错率' → '纠错'."""
+    for word in ("率", "占比", "比例", "比重"):
+        at = clause.rfind(word)
+        if at > 0:
+            return clause[max(0, at - 4):at]
+    return ""
+
+
+def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier: str) -> tuple[int, int] | None:
+    """(whole, part) for a rate among the counts before it, or None when that is not clear: the
+    whole is the first count and is worded as a total (受理/办理/共…), or the part's words
+    share the rate's name (纠错率 ← 纠错…件)."""
+    def clause_of(j: int) -> str:
+        a, _ = clause_bounds(text, mentions[j].start, mentions[j].end)
+        return text[a:mentions[j].start]
+
+    whole = counts[0]
+    named = [j for j in counts[1:] if qualifier and grams(qualifier) & grams(clause_of(j))]
+    if len(named) == 1:
+        return whole, named[0]
+    if len(counts) == 2 and any(w in clause_of(whole) for w in _TOTAL_WORDS):
+        return whole, counts[1]
+    return None
 
 
 def _parts_and_total(text: str, mentions: list[Mention]) -> list[tuple[Finding | None, set[int], int]]:
@@ -382,8 +421,8 @@ def _parts_and_total(text: str, mentions: list[Mention]) -> list[tuple[Finding |
         if exhaustive and m.allows(total):
             out.append((None, members, i))
             continue
-        if not exhaustive and total <= m.base_value:
-            continue
+        if not exhaustive and (total <= m.base_value or not _is_list(text, mentions, parts)):
+            continue  # a subset, or categories in separate clauses that may overlap
         expected = restate(m, text, total)
         listing = "＋".join(mentions[j].text for j in parts)
         why = "各部分之和" if exhaustive else "各部分之和已超过总数，"

@@ -161,3 +161,28 @@ def test_docx_offsets_are_paragraphs_joined_by_newlines(tmp_path, seed_text, see
     text = read_document(tmp_path / "r.docx").text
     (f,) = check_figures(text, seed_inputs)
     assert text[f.start:f.end] == "480件"
+
+
+COUNTY = (ROOT / "tests" / "data" / "county-2024-report.txt").read_text(encoding="utf-8")
+
+
+def test_a_realistic_report_without_inputs_has_no_false_alarm():
+    """A report written for the tests in the usual register: rates, shares, 其中-lists, 万件,
+    thousands separators, plans with 以上 — all consistent, so nothing may be flagged."""
+    assert check_figures(COUNTY) == []
+
+
+@pytest.mark.parametrize("original,planted,expected", [
+    ("败诉率9.3%", "9.8%", "9.3%"),
+    ("调解成功率98.4%", "96.4%", "98.4%"),
+    ("出庭应诉率100%", "90%", "100%"),
+])
+def test_rates_in_a_realistic_report(original, planted, expected):
+    text = COUNTY.replace(original, original.replace(expected, planted), 1)
+    (finding,) = check_figures(text)
+    assert (finding.kind, finding.text, finding.expected) == ("figure_derived_mismatch", planted, expected)
+
+
+def test_overlapping_categories_in_separate_clauses_are_not_a_wrong_total():
+    text = "共受理案件100件，其中涉企案件60件，涉及群众切身利益的案件50件。共受理信访120件，其中网上信访80件、来访50件。"
+    assert [(f.text, f.expected) for f in check_figures(text)] == [("120件", "130件")]
