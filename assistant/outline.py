@@ -18,6 +18,13 @@ from .errors import AssistantError
 from .numerals import int_to_cn
 
 
+class ExplainedItems(BaseModel):
+    """A softer verdict when every enumerated item is explained, though no cue word occurs."""
+    severity: str = "info"
+    message: str
+    min_chars: int = 12  # characters an item needs after its headline clause to count as explained
+
+
 class PartCheck(BaseModel):
     id: str
     message: str
@@ -25,6 +32,7 @@ class PartCheck(BaseModel):
     pattern: str | None = None  # or a regular expression that must match
     min_items: int | None = None  # at least this many enumerated items (一是/二是, (一)(二), 1. 2.)
     in_heading: bool = False  # whether the part's heading may satisfy the check (else the body only)
+    if_items_explained: ExplainedItems | None = None
 
 
 class Subsection(BaseModel):

@@ -4,7 +4,8 @@
 - outline_order (warning): parts out of the outline's order;
 - outline_numbering (warning): a skipped or repeated number among siblings (一、二、四 / (一)(一));
 - outline_part_content (warning): a part lacks what it must contain (二 without causes, 三 without
-  the principal leaders' duties, 四 without next year's concrete items).
+  the principal leaders' duties, 四 without next year's concrete items); a check may soften to info
+  when every item is explained but no cue word occurs (二 whose problems are each elaborated).
 A single section is checked for numbering and content only.
 """
 
@@ -133,8 +134,29 @@ def _content(text: str, tree: ReportTree, outline: Outline, year: int | None) ->
             if ok and check.min_items:
                 ok = max(len(_ENUM.findall(body)), len(s.children)) >= check.min_items
             if not ok:
+                severity, message = "warning", check.message
+                soft = check.if_items_explained
+                if soft and _items_explained(body, soft.min_chars):
+                    severity, message = soft.severity, soft.message
                 start, end, shown = _heading_span(text, s)
-                out.append(Finding("outline_part_content", "warning", start, end, shown,
-                                   fill(check.message, year=year), suggestion=part.must_contain,
+                out.append(Finding("outline_part_content", severity, start, end, shown,
+                                   fill(message, year=year), suggestion=part.must_contain,
                                    details={"check": check.id, "part": part.key}))
     return out
+
+
+_HEADLINE_END = re.compile(r"[，,；;：:。\n]")
+
+
+def _items_explained(body: str, min_chars: int) -> bool:
+    """Every enumerated item (一是…, (一)…, 1.…) says more than its headline clause."""
+    starts = [m.start() for m in _ENUM.finditer(body)]
+    if not starts:
+        return False
+    for start, end in zip(starts, starts[1:] + [len(body)]):
+        item = body[start:end].strip()
+        cut = _HEADLINE_END.search(item)
+        rest = item[cut.end():] if cut else ""
+        if len(re.sub(r"[\s，,；;：:。、]", "", rest)) < min_chars:
+            return False
+    return True

@@ -10,10 +10,23 @@ def kinds(findings):
     return [(f.kind, f.severity, f.text) for f in findings]
 
 
-def test_seed_report_only_lacks_causes(seed_text):
+def test_seed_report_only_notes_implicit_causes(seed_text):
+    # the seed's part 二 explains each problem but never says "原因": a note, not a warning
     findings = check_outline(seed_text, OUTLINE)
-    assert kinds(findings) == [("outline_part_content", "warning", "二、推进法治政府建设中存在的主要问题")]
+    assert kinds(findings) == [("outline_part_content", "info", "二、推进法治政府建设中存在的主要问题")]
     assert findings[0].details["check"] == "causes"
+
+
+def test_bare_problem_list_warns_even_when_another_is_explained():
+    head = "二、存在的不足和原因\n主要表现在：一是法治意识有待提高，个别单位学习停留在表面，依法行政意识有待提升；"
+    bare = head + "二是专业人才队伍仍需加强。\n"
+    [finding] = check_outline(bare, OUTLINE)
+    assert (finding.kind, finding.severity, finding.details["check"]) == ("outline_part_content", "warning", "causes")
+    explained = head + "二是专业人才队伍仍需加强，具有法律职业资格的执法人员占比不高。\n"
+    assert kinds(check_outline(explained, OUTLINE)) == [("outline_part_content", "info", "二、存在的不足和原因")]
+    subsections = ("二、存在的不足和原因\n（一）法治意识有待提高\n个别单位学法停留在表面，依法行政意识不强。\n"
+                   "（二）人才队伍仍需加强\n")
+    assert check_outline(subsections, OUTLINE)[0].severity == "warning"
 
 
 def test_missing_part_is_an_error(seed_text):
