@@ -62,6 +62,7 @@ class _Context:
     paragraph: set[str]
     headings: set[str]
     section: str | None
+    every: set[str]  # the union of the four
 
 
 class FigureBinder:
@@ -69,15 +70,16 @@ class FigureBinder:
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        self._label_grams: dict[str, list[set[str]]] = {f.id: [grams(label) for label in f.labels] for f in inputs.figures}
-        df = Counter(g for variants in self._label_grams.values() for g in set().union(*variants))
+        label_grams = {f.id: [grams(label) for label in f.labels] for f in inputs.figures}
+        df = Counter(g for variants in label_grams.values() for g in set().union(*variants))
         self._weight = {g: 1.0 / (1.0 + math.log(n)) for g, n in df.items()}
+        # each label as its words and their total weight (what a full match scores)
+        self._labels: dict[str, list[tuple[frozenset[str], float]]] = {
+            fid: [(frozenset(label), sum(self._weight[g] for g in label)) for label in variants if label]
+            for fid, variants in label_grams.items()}
 
-    def _coverage(self, label: set[str], context: set[str]) -> float:
-        total = sum(self._weight.get(g, 1.0) for g in label)
-        if not total:
-            return 0.0
-        return sum(self._weight.get(g, 1.0) for g in label if g in context) / total
+    def _coverage(self, hits: frozenset[str], total: float, context: set[str]) -> float:
+        return sum(self._weight[g] for g in hits if g in context) / total
 
     def context(self, text: str, m: Mention, tree: ReportTree | None,
                 others: list[tuple[int, int]] = ()) -> _Context:
@@ -113,14 +115,20 @@ class FigureBinder:
                 section = node.path
                 chain = [n for n in tree.walk() if node.path.startswith(n.path) and n.level >= 2]
                 headings = " ".join(n.title for n in chain)
-        return _Context(grams(text[a:m.start] + " " + text[m.end:near_end]), grams(without_others(s0, s1)),
-                        grams(without_others(p0, p1)), grams(headings), section)
+        near, sentence, paragraph, heads = (grams(text[a:m.start] + " " + text[m.end:near_end]),
+                                            grams(without_others(s0, s1)), grams(without_others(p0, p1)),
+                                            grams(headings))
+        return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads)
 
     def word_score(self, figure: Figure, ctx: _Context) -> float:
         best = 0.0
-        for label in self._label_grams[figure.id]:
-            score = (self._coverage(label, ctx.near) + 0.5 * self._coverage(label, ctx.sentence)
-                     + 0.15 * self._coverage(label, ctx.paragraph) + 0.15 * self._coverage(label, ctx.headings))
+        for label, total in self._labels[figure.id]:
+            hits = label & ctx.every
+            if not hits:  # no word of the label anywhere around: nothing to add up
+                continue
+            score = (self._coverage(hits, total, ctx.near) + 0.5 * self._coverage(hits, total, ctx.sentence)
+                     + 0.15 * self._coverage(hits, total, ctx.paragraph)
+                     + 0.15 * self._coverage(hits, total, ctx.headings))
             best = max(best, score)
         if figure.section and ctx.section and _section_matches(figure.section, ctx.section):
             best += 0.2

@@ -8,6 +8,7 @@ A unit is written after the number ("416件", "3.5亿元", "98%") and may carry 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 # measure words used with counts in reports (longest forms are matched first)
 COUNT_UNITS = [
@@ -39,6 +40,7 @@ def match_unit(text: str, pos: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def split_unit(unit: str | None) -> tuple[str, Decimal]:
     """'万元' → ('元', 10000); '万件' → ('件', 10000); '%' → ('%', 1); None → ('', 1)."""
     if not unit:
