@@ -16,6 +16,7 @@ import gradio as gr
 
 from .errors import AssistantError, InputsError
 from .findings import SEVERITY_ORDER, SEVERITY_ZH, Finding
+from .inputs import NOTE_KINDS
 from .store import ConflictError
 from .workbench import HEAD, Workbench, llm_howto
 
@@ -113,8 +114,10 @@ def build_app(workbench: Workbench) -> gr.Blocks:
         if inputs is None:
             return "还没有本年度输入数据：上传 YAML 或 Excel 文件，或先点“载入示例数据”看看格式。", [], []
         figures = [[f.id, f.label, inputs.display(f.id), f.unit or "", f.formula or "", f.section or ""] for f in inputs.figures]
-        notes = [[n.section, n.kind, n.title or "", n.text or ""] for n in inputs.notes]
-        msg = f"已载入 {len(figures)} 个指标、{len(notes)} 条工作素材（{inputs.report.region or ''}{inputs.report.year or ''}年度）。"
+        notes = [[n.section, NOTE_KINDS.get(n.kind, n.kind), n.title or "", n.text or ""] for n in inputs.notes]
+        source = (wb.store.inputs(report_id) or {}).get("filename")
+        msg = (f"已载入 {len(figures)} 个指标、{len(notes)} 条工作素材（{inputs.report.region or ''}{inputs.report.year or ''}年度"
+               + (f"，来自 {source}" if source else "") + "）。")
         if inputs.warnings:
             msg += "\n\n" + "\n".join(f"- {w}" for w in inputs.warnings)
         return msg, figures, notes
@@ -380,21 +383,27 @@ def build_app(workbench: Workbench) -> gr.Blocks:
 
         # ---- inputs ----
         def on_inputs(rid, file):
+            """Load an uploaded inputs file; the upload box is emptied afterwards, ready for the next file
+            (the message names the file that is loaded)."""
+            keep = gr.update()
             if file is None:
-                return gr.update(), gr.update(), gr.update(), gr.update()
+                return keep, keep, keep, keep, keep
             if rid is None:
-                return "请先新建或打开一份报告。", gr.update(), gr.update(), gr.update()
+                return "请先新建或打开一份报告。", keep, keep, keep, None
             try:
                 wb.load_inputs_file(rid, file)
             except InputsError as exc:
                 problems = "\n".join(f"- {p}" for p in exc.problems)
-                return f"⚠️ {exc.zh}\n\n{problems}\n\n{exc.en}", [], [], gr.update()
+                kept = ("原有的输入数据保持不变。 The inputs loaded before are kept." if wb.inputs(rid)
+                        else "尚未载入任何输入数据。 No inputs are loaded yet.")
+                return f"⚠️ {exc.zh}\n\n{problems}\n\n{exc.en}\n\n{kept}", keep, keep, keep, None
             except AssistantError as exc:
-                return error_text(exc), gr.update(), gr.update(), gr.update()
-            return (*inputs_view(rid), gr.update(choices=section_choices(rid)))
+                return error_text(exc), keep, keep, keep, None
+            return (*inputs_view(rid), gr.update(choices=section_choices(rid)), None)
 
-        inputs_file.upload(on_inputs, [report_id, inputs_file], [inputs_msg, figures_df, notes_df, sections])
-        sample_btn.click(lambda rid: on_inputs(rid, str(SAMPLE_INPUTS)), report_id, [inputs_msg, figures_df, notes_df, sections])
+        inputs_outputs = [inputs_msg, figures_df, notes_df, sections, inputs_file]
+        inputs_file.upload(on_inputs, [report_id, inputs_file], inputs_outputs)
+        sample_btn.click(lambda rid: on_inputs(rid, str(SAMPLE_INPUTS)), report_id, inputs_outputs)
 
         def on_template():
             from .inputs import write_template

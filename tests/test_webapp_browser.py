@@ -146,7 +146,7 @@ def load_sample_inputs(page: Page, force: bool = False) -> None:
     expect(message).not_to_be_empty()
     if force or "已载入" not in message.inner_text():
         page.locator("#inputs-upload input[type=file]").set_input_files(str(SEED_INPUTS))
-        expect(message).to_contain_text(re.compile(r"已载入 27 个指标、\d+ 条工作素材"))
+        expect(message).to_contain_text(re.compile(r"已载入 27 个指标、\d+ 条工作素材（珲春市2023年度，来自 hunchun-2023.yaml）"))
     expect(page.locator("#figures")).to_contain_text("mediation.accepted")
     tab(page, "起草与修改")
 
@@ -311,6 +311,100 @@ def test_export_word_with_comments(page, offline_app, tmp_path):
     comments = list(document.comments)
     assert comments, "export with comments on has no Word comments"
     assert any("mediation.accepted" in c.text and "一致" in c.text for c in comments)
+
+
+def test_bad_inputs_are_listed_and_the_loaded_ones_kept(page, offline_app, tmp_path):
+    open_app(page, offline_app)
+    open_report(page, "珲春市（输入测试）")
+    load_sample_inputs(page, force=True)
+    bad = tmp_path / "bad-inputs.yaml"
+    bad.write_text("report:\n  region: 珲春市\n  year: 2023\nfigures:\n"
+                   "  - {id: a, label: 受理案件, value: 很多, unit: 件}\n"
+                   "  - {id: a, label: 办结案件, value: 3, unit: 件}\n", encoding="utf-8")
+    tab(page, "指标与素材")
+    page.locator("#inputs-upload input[type=file]").set_input_files(str(bad))
+    message = page.locator("#inputs-message")
+    expect(message).to_contain_text("第5行", timeout=SLOW)  # every problem, with its line
+    expect(message).to_contain_text("第6行")
+    expect(message).to_contain_text("原有的输入数据保持不变")
+    expect(page.locator("#figures")).to_contain_text("mediation.accepted")  # nothing lost
+    expect(page.locator("#notes")).to_contain_text("原因")  # note kinds in Chinese
+    shot(page, "10-inputs-problems")
+
+
+def test_review_a_word_report_and_export_its_findings(page, offline_app, tmp_path, seed_text):
+    from openpyxl import load_workbook
+
+    planted = seed_text.replace("成功化解408件", "成功化解480件", 1).replace(
+        "调解涉企纠纷79件。", "调解涉企纠纷79件。严格执行《中华人民共和国行政复议法》第九十五条。", 1)
+    document = docx.Document()
+    for line in planted.split("\n"):
+        document.add_paragraph(line)
+    report = tmp_path / "外单位报告.docx"
+    document.save(report)
+
+    open_app(page, offline_app)
+    tab(page, "审阅")
+    page.locator("#review-upload input[type=file]").set_input_files(str(report))
+    page.locator("#review-inputs input[type=file]").set_input_files(str(SEED_INPUTS))
+    wait_idle(page)
+    page.locator("#review-btn").click()
+    expect(page.locator("#review-message")).to_contain_text("审阅完毕：2 个错误、0 个警告", timeout=SLOW)
+    findings = page.locator("#review-findings")
+    expect(findings).to_contain_text("480件")
+    expect(findings).to_contain_text("第九十五条")
+    wrong = page.locator("#review-highlight .token.highlighted").filter(
+        has=page.locator(".text", has_text=re.compile(r"^\s*480件\s*$")))
+    expect(wrong).to_have_count(1)
+    shot(page, "11-review")
+
+    page.locator("#review-export").click()
+    link = page.locator("#review-file a[href*='xlsx']")
+    expect(link).to_be_visible(timeout=SLOW)
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "review.xlsx"
+    info.value.save_as(path)
+    rows = list(load_workbook(path)["检查结果"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("行", "列", "级别", "类型", "原文")
+    errors = [row for row in rows[1:] if row[2] == "错误"]
+    assert sorted(row[4] for row in errors) == sorted(["480件", "第九十五条"]), errors
+    line = planted[:planted.index("成功化解480件")].count("\n") + 1
+    assert any(row[4] == "480件" and row[0] == line for row in errors)
+
+
+def test_knowledge_base_upload_search_and_remove(page, offline_app, tmp_path):
+    title = "某市文明行为促进条例"
+    law = tmp_path / "文明行为促进条例.md"
+    law.write_text(f"# {title}\n\n第一条　为了培育和践行社会主义核心价值观，引导和促进文明行为，制定本条例。\n\n"
+                   "第二条　本市行政区域内文明行为的促进和保障工作，适用本条例。\n", encoding="utf-8")
+    broken = tmp_path / "损坏的文件.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a Word file")
+
+    open_app(page, offline_app)
+    tab(page, "知识库")
+    page.locator("#kb-upload input[type=file]").set_input_files([str(law), str(broken)])
+    wait_idle(page)
+    page.locator("#kb-kind").get_by_text("法规", exact=True).click()
+    page.locator("#kb-ingest").click()
+    kb_message = page.locator("#kb-message")
+    expect(kb_message).to_contain_text(f"✓ 文明行为促进条例.md → 《{title}》（法规，2段", timeout=SLOW)
+    expect(kb_message).to_contain_text("✗ 损坏的文件.docx")  # a clear error for the broken file, the rest goes in
+    docs = page.locator("#docs")
+    expect(docs).to_contain_text(title)
+    expect(docs).to_contain_text(SAMPLE_REPORT_TITLE)
+
+    page.locator("#search-box textarea, #search-box input").first.fill("文明行为的促进和保障适用哪里")
+    page.locator("#search-btn").click()
+    expect(page.locator("#search-results")).to_contain_text(title, timeout=SLOW)
+    shot(page, "12-knowledge-base-upload")
+
+    page.locator("#remove-doc input").click()
+    page.locator("[role=listbox] [role=option]").filter(has_text=title).click()
+    page.locator("#remove-btn").click()
+    expect(kb_message).to_contain_text(f"已删除《{title}》")
+    expect(docs).not_to_contain_text(title)
+    expect(docs).to_contain_text(SAMPLE_REPORT_TITLE)
 
 
 # -- restart -------------------------------------------------------------------------------------------------
