@@ -4,7 +4,9 @@ Binding: a number is tied to an input figure by the words around it (its clause 
 sentence, paragraph and headings) and by its unit. Label words shared by many figures
 ("案件", "化解") count for less than distinctive ones ("物业", "复议"). When the value agrees,
 that is evidence too; but a wrong number still binds by its words, which is how a mismatch is
-found.
+found — unless the words right at the number name something the figure's label does not
+("成功化解物业纠纷64件" is not "人民调解成功化解案件"): a number that disagrees with a figure and is
+described by other words is a different statistic, so it is unsupported, not a mismatch.
 
 Findings:
 - figure_mismatch (error): a bound number whose value disagrees with its figure;
@@ -35,6 +37,15 @@ _RATE_WORDS = ("率", "占比", "比例", "比重", "占")
 _CHANGE_WORDS = ("增长", "下降", "提高", "降低", "同比", "环比", "增加", "减少", "上升", "提升", "压缩", "缩短")
 _EXHAUSTIVE = ("剩余", "其余", "余下", "另有", "其他")
 _MIN_WORDS = 0.34  # minimum evidence from words to bind a number to a figure
+_MARGIN = 0.15  # how much better the words must fit one figure than the next to call a wrong value a mismatch
+# words around a number that say nothing about what is counted
+_GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "全乡", "全旗", "全年", "今年", "本年", "年内", "当年",
+                  "本级", "累计", "共计", "合计", "总计", "其中", "达到", "一共", "总共", "分别", "各级", "共有", "全部",
+                  "我市", "我县", "我区", "我州", "我省", "我局", "本市", "本县", "本区", "目前", "截至", "当前",
+                  "现有", "以来", "包括", "在内", "总数", "数量")
+_ASIDE = re.compile(r"《[^》]*》|〈[^〉]*〉|[（(][^）)]*[）)]")  # titles and brackets say nothing about what is counted
+_FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
+_PHRASE_BREAK = frozenset("因被依而经并且均已由于和及是，,、；;：:。！？\n（(")
 
 
 def grams(text: str) -> set[str]:
@@ -63,6 +74,7 @@ class _Context:
     headings: set[str]
     section: str | None
     every: set[str]  # the union of the four
+    at_number: tuple[str, str]  # the words describing the number: its clause up to it, the noun right after
 
 
 class FigureBinder:
@@ -77,6 +89,9 @@ class FigureBinder:
         self._labels: dict[str, list[tuple[frozenset[str], float]]] = {
             fid: [(frozenset(label), sum(self._weight[g] for g in label)) for label in variants if label]
             for fid, variants in label_grams.items()}
+        self._pairs: dict[str, set[str]] = {}
+        region = (inputs.report.region or "").strip()
+        self._generic = _GENERIC_WORDS + tuple(w for w in {region, region[:-1] if len(region) > 2 else ""} if w)
 
     def _coverage(self, hits: frozenset[str], total: float, context: set[str]) -> float:
         return sum(self._weight[g] for g in hits if g in context) / total
@@ -118,7 +133,13 @@ class FigureBinder:
         near, sentence, paragraph, heads = (grams(text[a:m.start] + " " + text[m.end:near_end]),
                                             grams(without_others(s0, s1)), grams(without_others(p0, p1)),
                                             grams(headings))
-        return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads)
+        after = ""
+        for ch in text[m.end:m.end + 8]:
+            if ch in _PHRASE_BREAK:
+                break
+            after += ch
+        return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads,
+                        (_ASIDE.sub(" ", text[a:m.start]), after))
 
     def word_score(self, figure: Figure, ctx: _Context) -> float:
         best = 0.0
@@ -145,14 +166,78 @@ class FigureBinder:
             if words <= 0:
                 continue
             consistent = self.consistent(fig, m)
+            was_previous = previous_values and fig.previous is not None and m.allows(_to_base(fig, fig.previous))
+            if not consistent and not was_previous and self.foreign_words(fig, ctx.at_number):
+                continue  # the value disagrees and the words name something else: not this figure
             bonus = 0.0
             if use_values and consistent:
                 bonus = 0.35
-            if previous_values and fig.previous is not None and m.allows(_to_base(fig, fig.previous)):
+            if was_previous:
                 bonus = 0.35
             out.append(Binding(fig, words + bonus, words, consistent))
         out.sort(key=lambda b: b.score, reverse=True)
         return out
+
+    @staticmethod
+    def _clear(text: str, mentions: list[Mention], options: dict[int, list[Binding]]) -> set[int]:
+        """The mentions whose figure is clear: the value agrees, or the words fit one figure
+        better (by _MARGIN) than any other not already claimed by another number of the paragraph.
+        "成功化解480件" fits 人民调解成功化解案件 and 成功化解物业纠纷 about equally, but the latter is
+        "成功化解物业纠纷64件" a few words on, so the former is meant."""
+        paragraph = {i: paragraph_bounds(text, m.start, m.end)[0] for i, m in enumerate(mentions)}
+        claimed: dict[int, set[str]] = {}
+        clear: set[int] = set()
+        changed = True
+        while changed:
+            changed = False
+            for i, cands in options.items():
+                if i in clear or not cands:
+                    continue
+                top = cands[0]
+                taken = claimed.get(paragraph[i], set())
+                rivals = [c for c in cands[1:] if c.figure.id != top.figure.id and c.figure.id not in taken]
+                if top.consistent or not any(c.words >= top.words - _MARGIN for c in rivals):
+                    clear.add(i)
+                    claimed.setdefault(paragraph[i], set()).add(top.figure.id)
+                    changed = True
+        return clear
+
+    def foreign_words(self, fig: Figure, at_number: tuple[str, str]) -> list[str]:
+        """Words at a number that the figure's labels do not explain: runs of two or more
+        characters before it (in its clause), or right after it ("9件行政复议申请案件"), that
+        neither a label nor a generic word covers: "物业纠纷" in "成功化解物业纠纷64件" against
+        "人民调解成功化解案件"."""
+        before, after = at_number
+        runs = self._runs(fig, before)
+        first = self._runs(fig, after)
+        if first and after.startswith(first[0]):
+            runs.append(first[0])
+        return runs
+
+    def _runs(self, fig: Figure, segment: str) -> list[str]:
+        pairs = self._pairs.get(fig.id)
+        if pairs is None:
+            pairs = self._pairs[fig.id] = {label[i:i + 2] for label in fig.labels for i in range(len(label) - 1)}
+        covered = [not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ch in _FILLER_CHARS for ch in segment]
+        for i in range(len(segment) - 1):
+            if segment[i:i + 2] in pairs:
+                covered[i] = covered[i + 1] = True
+        for word in self._generic:
+            at = segment.find(word)
+            while at >= 0:
+                covered[at:at + len(word)] = [True] * len(word)
+                at = segment.find(word, at + 1)
+        runs, run = [], ""
+        for ch, ok in zip(segment, covered):
+            if ok:
+                if len(run) >= 2:
+                    runs.append(run)
+                run = ""
+            else:
+                run += ch
+        if len(run) >= 2:
+            runs.append(run)
+        return runs
 
     def consistent(self, fig: Figure, m: Mention) -> bool:
         value = self.inputs.value(fig.id)
@@ -171,10 +256,11 @@ class FigureBinder:
         """Best figure for each mention (index → binding), each figure used once per sentence."""
         proposals = []
         clauses = [clause_bounds(text, m.start, m.end) for m in mentions]
-        for i, m in enumerate(mentions):
-            for rank, cand in enumerate(self.candidates(text, m, tree, use_values, previous_values, clauses)[:4]):
-                if cand.words >= _MIN_WORDS:
-                    proposals.append((cand.score, -rank, i, cand))
+        options = {i: [c for c in self.candidates(text, m, tree, use_values, previous_values, clauses)[:4]
+                       if c.words >= _MIN_WORDS] for i, m in enumerate(mentions)}
+        for i in self._clear(text, mentions, options):
+            for rank, cand in enumerate(options[i]):
+                proposals.append((cand.score, -rank, i, cand))
         proposals.sort(key=lambda p: (p[0], p[1]), reverse=True)
         taken: dict[int, Binding] = {}
         used: set[tuple[int, str]] = set()

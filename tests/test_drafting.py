@@ -70,6 +70,19 @@ def test_offline_stale_numbers_are_marked(seeded):
     assert draft.text.startswith("(一)依法全面履行政府职能")
 
 
+def test_offline_never_puts_another_figure_in_for_a_missing_one(seeded):
+    """Last year's "通过调解的方式成功化解11件行政复议申请案件" has no figure this year: it must not
+    take the 人民调解 count (its words are close), it is marked 〔待更新〕."""
+    inputs = load_inputs(NEXT_YEAR)
+    inputs.figures = [f for f in inputs.figures if f.id not in ("review.mediated", "enterprise.leaflets")]
+    inputs.__post_init__()
+    draft = DraftingService(seeded, inputs).draft("一/(六)", offline=True)
+    assert "成功化解〔待更新〕件行政复议申请案件" in draft.text
+    assert "发放宣传资料〔待更新〕份" in draft.text
+    assert draft.text.count("437件") == 1  # this year's 人民调解成功化解案件, and only there
+    assert [f for f in check_figures(draft.text, inputs) if f.severity == "error"] == []
+
+
 def test_offline_without_a_previous_report_composes_from_inputs(workspace, seed_inputs):
     draft = DraftingService(workspace, seed_inputs).draft("all", offline=True)
     assert _structure(draft) == []

@@ -47,6 +47,31 @@ def test_planted_error_found_at_its_span_and_nothing_else(seed_text, seed_inputs
     assert f.expected == expected and f.figure_id
 
 
+def _figures_not_in_formulas():
+    import re
+
+    import yaml
+
+    data = yaml.safe_load(SEED_INPUTS.read_text(encoding="utf-8"))
+    used = {name for f in data["figures"] if f.get("formula") for name in re.findall(r"[a-z_][\w.]*", f["formula"])}
+    return [f["id"] for f in data["figures"] if f["id"] not in used and not f.get("formula")]
+
+
+@pytest.mark.parametrize("dropped", _figures_not_in_formulas())
+def test_a_number_whose_figure_is_missing_is_unsupported_not_a_mismatch(seed_text, seed_inputs, dropped):
+    """Take one figure out of the inputs: its number in the report must become a warning
+    (no source), never an error that "corrects" it to another figure with similar words."""
+    import copy
+
+    inputs = copy.deepcopy(seed_inputs)
+    inputs.figures = [f for f in inputs.figures if f.id != dropped]
+    inputs.__post_init__()
+    findings = check_figures(seed_text, inputs)
+    assert [(f.kind, f.severity) for f in findings] == [("figure_unsupported", "warning")], \
+        [(f.kind, f.text, f.figure_id) for f in findings]
+    assert findings[0].text.startswith(seed_text[findings[0].start:findings[0].end])
+
+
 def test_inserted_unsupported_sentence_is_a_warning(seed_text, seed_inputs):
     text = seed_text.replace("调解涉企纠纷79件。", "调解涉企纠纷79件。新建法治文化公园12个，培训执法人员300余人次。", 1)
     findings = check_figures(text, seed_inputs)
