@@ -434,7 +434,11 @@ def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bi
                 continue
             unit = mentions[counts[-1]].base_unit
             counts = [j for j in counts if mentions[j].base_unit == unit]
-            pair = _rate_parts(text, mentions, counts, qualifier)
+            # without a name in common, only a rate right after its counts (no other rate between),
+            # worded as a rate (率, not 占比: a share names its part) and not a survey result (满意率)
+            fallback = (not any(mentions[x].base_unit == PERCENT for x in range(counts[-1] + 1, i))
+                        and "率" in qualifier_word(clause) and not any(w in qualifier for w in _SURVEY_WORDS))
+            pair = _rate_parts(text, mentions, counts, qualifier, fallback)
             if pair is None:
                 break  # not clear which counts the rate is made of: say nothing
             j, k = pair
@@ -465,6 +469,7 @@ def _is_list(text: str, mentions: list[Mention], parts: list[int]) -> bool:
     return bool(gaps) and all("、" in g and not re.search(r"[，,；;]", g) for g in gaps)
 
 
+_SURVEY_WORDS = ("满意", "知晓", "好评", "认可", "覆盖", "参与", "普及", "信任", "评价", "知情", "获得", "满足")
 _TOTAL_WORDS = ("受理", "办理", "共", "总", "收到", "全年", "累计", "合计", "登记", "审理", "接收", "立案", "排查")
 
 
@@ -477,7 +482,15 @@ def _rate_qualifier(clause: str) -> str:
     return ""
 
 
-def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier: str) -> tuple[int, int] | None:
+def qualifier_word(clause: str) -> str:
+    """The rate word last used in the clause: 率 / 占比 / 比例 / 比重 ('' when none)."""
+    found = [(clause.rfind(w), w) for w in ("率", "占比", "比例", "比重")]
+    at, word = max(found)
+    return word if at >= 0 else ""
+
+
+def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier: str,
+                fallback: bool = True) -> tuple[int, int] | None:
     """(whole, part) for a rate among the counts before it, or None when that is not clear: the
     whole is the first count and is worded as a total (受理/办理/共…), or the part's words
     share the rate's name (纠错率 ← 纠错…件)."""
@@ -489,7 +502,7 @@ def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier
     named = [j for j in counts[1:] if qualifier and grams(qualifier) & grams(clause_of(j))]
     if len(named) == 1:
         return whole, named[0]
-    if len(counts) == 2 and any(w in clause_of(whole) for w in _TOTAL_WORDS):
+    if fallback and len(counts) == 2 and any(w in clause_of(whole) for w in _TOTAL_WORDS):
         return whole, counts[1]
     return None
 

@@ -191,6 +191,19 @@ def test_docx_offsets_are_paragraphs_joined_by_newlines(tmp_path, seed_text, see
 COUNTY = (ROOT / "tests" / "data" / "county-2024-report.txt").read_text(encoding="utf-8")
 
 
+OTHER_RATES = ("全年共办理法律援助案件100件，结案95件，结案率95%，群众满意率98%。\n"
+               "12345热线共受理群众诉求2000件，办结1990件，回访满意率96.5%。\n"
+               "全市共排查矛盾纠纷500件，调处化解490件，化解率98%，其中涉企纠纷占比20%。\n")
+
+
+def test_rates_not_made_of_the_counts_beside_them_are_left_alone():
+    """A survey result (满意率), a second rate, a share of a subset (其中…占比) are not the counts' ratio."""
+    assert check_figures(OTHER_RATES) == []
+    wrong = OTHER_RATES.replace("结案率95%", "结案率90%")
+    assert [(f.kind, f.text, f.expected) for f in check_figures(wrong)] == [
+        ("figure_derived_mismatch", "90%", "95%")]
+
+
 def test_a_realistic_report_without_inputs_has_no_false_alarm():
     """A report written for the tests in the usual register: rates, shares, 其中-lists, 万件,
     thousands separators, plans with 以上 — all consistent, so nothing may be flagged."""
