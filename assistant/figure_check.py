@@ -245,10 +245,11 @@ class FigureBinder:
             return False
         true = _to_base(fig, value)
         if fig.approx:
-            # the source itself is approximate: accept a wording that overlaps [0.9v, next round step)
+            # the source itself is approximate ("5900余次": at least 5900, below 6000): accept a
+            # wording whose range overlaps [v, v + round step)
             step = round_step_of(value, Decimal(1), true)
-            low, high, _, _ = m.interval()
-            return low < true + step and high >= true * Decimal("0.9")
+            low, high, _, high_in = m.interval()
+            return low < true + step and (high >= true if high_in else high > true)
         return m.allows(true)
 
     def bind(self, text: str, mentions: list[Mention], tree: ReportTree | None = None, use_values: bool = True,
@@ -356,6 +357,8 @@ def _write_number(value: Decimal, decimals: int, chinese: bool) -> str:
 
 def expected_text(fig: Figure, inputs: Inputs, m: Mention, text: str) -> str:
     value = inputs.value(fig.id)
+    if fig.approx and m.approx == "near":  # "近3500份" would say below 3500 of what is "3500余份"
+        return inputs.display(fig.id)
     return restate(m, text, value, fig.unit, approx_source=fig.approx)
 
 

@@ -77,7 +77,11 @@ def compatible(a: str | None, b: str | None) -> bool:
         return True
     base_a, _ = split_unit(a)
     base_b, _ = split_unit(b)
-    return base_a == base_b
+    return _SAME_COUNT.get(base_a, base_a) == _SAME_COUNT.get(base_b, base_b)
+
+
+# measure words that count the same things: people (45人 = 45名 = 45位), cases (16件 = 16起 = 16宗)
+_SAME_COUNT = {"名": "人", "位": "人", "起": "件", "宗": "件"}
 
 
 def is_known(unit: str | None) -> bool:

@@ -25,6 +25,10 @@ PLANTS = [
     ("调解成功率98%", "调解成功率96%", "figure_derived_mismatch", "98%"),  # wrong rate
     ("排查5900余次", "排查6000余次", "figure_mismatch", "5900余次"),  # wrong approximate form
     ("走访企业190余次", "走访企业超过200次", "figure_mismatch", "超过190次"),
+    ("排查5900余次", "排查5400余次", "figure_mismatch", "5900余次"),  # approximate, lower
+    ("走访企业190余次", "走访企业180余次", "figure_mismatch", "190余次"),  # ... just below
+    ("资料3500余份", "资料近3200份", "figure_mismatch", "3500余份"),
+    ("走访企业190余次", "走访企业约180次", "figure_mismatch", "约190次"),
     ("工作人员2名", "工作人员三名", "figure_mismatch", "两名"),  # Chinese numeral
     ("完成全市36个部门", "完成全市三十八个部门", "figure_mismatch", "三十六个"),
     ("现行有效的34件", "现行有效的35件", "figure_derived_mismatch", "34件"),  # wrong total
@@ -82,6 +86,7 @@ def test_inserted_unsupported_sentence_is_a_warning(seed_text, seed_inputs):
 @pytest.mark.parametrize("text", [
     "调解成功率98.1%。", "调解成功率98.08%。", "调解成功率百分之九十八。",  # more precise or in words
     "开展矛盾纠纷排查近6000次。", "开展矛盾纠纷排查约5900次。", "开展矛盾纠纷排查5900次左右。",
+    "开展矛盾纠纷排查约6000次。", "开展矛盾纠纷排查5900次以上。", "调解成功率达95%以上。",  # 以上: at least
     "人民调解委员会共受理人民调解案件数四百一十六件。", "人民调解委员会共受理人民调解案件数4１6件。",
 ])
 def test_correct_wordings_are_not_mismatches(seed_inputs, text):
@@ -194,6 +199,19 @@ COUNTY = (ROOT / "tests" / "data" / "county-2024-report.txt").read_text(encoding
 OTHER_RATES = ("全年共办理法律援助案件100件，结案95件，结案率95%，群众满意率98%。\n"
                "12345热线共受理群众诉求2000件，办结1990件，回访满意率96.5%。\n"
                "全市共排查矛盾纠纷500件，调处化解490件，化解率98%，其中涉企纠纷占比20%。\n")
+
+
+def test_people_and_cases_in_either_measure_word():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text("figures:\n"
+                              "  - {id: lawyers, label: 执业律师, value: 45, unit: 名}\n"
+                              "  - {id: lawyers.new, label: 新增执业律师, value: 5, unit: 人}\n"
+                              "  - {id: consult, label: 提供法律咨询, value: 1200, unit: 人次}\n"
+                              "  - {id: cases, label: 办理法律援助案件, value: 16, unit: 件}\n")
+    assert check_figures("全市执业律师45人，新增执业律师5名，提供法律咨询1200人次，办理法律援助案件16起。", inputs) == []
+    wrong = check_figures("全市执业律师46位，提供法律咨询1200人。", inputs)
+    assert [(f.kind, f.text) for f in wrong] == [("figure_mismatch", "46位"), ("figure_unsupported", "1200人")]
 
 
 def test_rates_not_made_of_the_counts_beside_them_are_left_alone():
