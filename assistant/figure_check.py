@@ -29,7 +29,7 @@ from .inputs import Figure, Inputs, format_number
 from .numerals import int_to_cn
 from .quantities import (Mention, clause_bounds, find_quantities, paragraph_bounds, round_step_of,
                          sentence_bounds)
-from .report_tree import ReportTree, parse_report
+from .report_tree import ASIDE, ReportTree, parse_report
 from .units import PERCENT, compatible, split_unit
 
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
@@ -43,7 +43,6 @@ _GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "�
                   "本级", "累计", "共计", "合计", "总计", "其中", "达到", "一共", "总共", "分别", "各级", "共有", "全部",
                   "我市", "我县", "我区", "我州", "我省", "我局", "本市", "本县", "本区", "目前", "截至", "当前",
                   "现有", "以来", "包括", "在内", "总数", "数量")
-_ASIDE = re.compile(r"《[^》]*》|〈[^〉]*〉|[（(][^）)]*[）)]")  # titles and brackets say nothing about what is counted
 _FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
 _PHRASE_BREAK = frozenset("因被依而经并且均已由于和及是，,、；;：:。！？\n（(")
 
@@ -139,7 +138,7 @@ class FigureBinder:
                 break
             after += ch
         return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads,
-                        (_ASIDE.sub(" ", text[a:m.start]), after))
+                        (ASIDE.sub(" ", text[a:m.start]), after))  # titles, brackets: not what is counted
 
     def word_score(self, figure: Figure, ctx: _Context) -> float:
         best = 0.0

@@ -35,6 +35,7 @@ _REGION = re.compile(
     r"(?=委|人民政府|政府|党委|司法局|法治|\d|二〇|年度|的|全面|各级|坚持|深入|以习)"
 )
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年")
+ASIDE = re.compile(r"《[^》]*》|〈[^〉]*〉|[（(][^）)]*[）)]")
 
 
 def normalise_token(level: int, raw: str) -> str:
@@ -290,9 +291,16 @@ def _read_front(tree: ReportTree) -> None:
             tree.title = stripped
             tree.title_span = (offset + line.index(stripped[0]), offset + line.index(stripped[0]) + len(stripped))
         break
-    head = (tree.title or "") + "\n" + pre[:600] + "\n" + tree.text[:600]
-    m = _YEAR.search(tree.title or "") or _YEAR.search(head)
+    # the year: the title's, else the first year of the opening lines outside cited titles and
+    # brackets (《纲要（2021—2025年）》, (2017年修正) are other documents' years), else the year
+    # before the sign-off date (a report is signed early the next year)
+    m = _YEAR.search(ASIDE.sub(" ", tree.title or "")) or _YEAR.search(ASIDE.sub(" ", pre[:600]))
+    signed = _YEAR.search(tree.signoff.date or "") if tree.signoff else None
     if m:
+        tree.year = int(m.group(1))
+    elif signed:
+        tree.year = int(signed.group(1)) - 1
+    elif m := _YEAR.search(ASIDE.sub(" ", tree.text[:600])):
         tree.year = int(m.group(1))
     tree.region = detect_region(tree.title or "") or detect_region(pre[:600] or tree.text[:600])
 

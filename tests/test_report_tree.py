@@ -1,4 +1,5 @@
 """The report tree: outline hierarchy, parts by meaning, front matter and sign-off."""
+import pytest
 
 from assistant.report_tree import parse_report, split_path
 
@@ -50,3 +51,12 @@ def test_split_path_accepts_cli_and_ui_spellings():
     assert split_path("一.(六)") == ["一", "(六)"]
     assert split_path("一/（六）/2") == ["一", "(六)", "2"]
     assert split_path("一、(六)") == ["一", "(六)"]
+
+
+@pytest.mark.parametrize("text,year", [
+    ("关于法治政府建设情况的报告\n深入贯彻《法治政府建设实施纲要（2021—2025年）》，2023年我县…\n一、主要举措和成效\n", 2023),
+    ("法治政府建设工作报告\n依据《行政复议法》(2017年修正)开展工作。\n一、主要举措和成效\n…\n某县人民政府\n2024年3月1日", 2023),
+    ("某县2022年法治政府建设年度报告\n一、主要举措和成效\n", 2022),
+])
+def test_the_year_is_not_taken_from_a_cited_title(text, year):
+    assert parse_report(text).year == year
