@@ -23,6 +23,7 @@ from .citations import Citation, find_citations
 from .findings import Finding
 from .registry import Registry
 from .regulations import Regulation
+from .titles import misspelling_of
 
 TextLookup = Callable[[str, str | None], Regulation | None]
 
@@ -30,7 +31,6 @@ _LOCAL_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治�
 _LOCAL_SUFFIX = ("方案", "细则", "流程", "通知", "要点", "意见", "办法", "计划", "规划", "制度", "清单", "措施",
                  "指引", "目录", "标准", "规则", "决定", "纪要", "安排", "机制", "预案", "条例", "规定")
 _PUNCT = re.compile(r"[\s，,。；;：:、“”\"'‘’（）()《》〈〉【】\[\]！!？?…—\-]")
-_SIMILAR = 72.0  # rapidfuzz ratio above which an unknown title is taken for a misspelling
 
 
 def check_citations(text: str, registry: Registry, report_year: int | None = None,
@@ -76,7 +76,7 @@ def check_citation(text: str, cit: Citation, registry: Registry, report_year: in
 
 
 def _unknown_or_unverified(cit: Citation, title: str, shown: str, span: tuple[int, int], registry: Registry) -> Finding:
-    similar = registry.similar(title)
+    similar = [(t, score) for t, score in registry.similar(title) if misspelling_of(title, t)]
     local = bool(_LOCAL_PREFIX.match(title)) and title.endswith(_LOCAL_SUFFIX)
     if similar and not local and not cit.means:
         names = "、".join(f"《{t}》" for t, _ in similar)

@@ -41,3 +41,22 @@ def short_name(title: str) -> str | None:
     if title.startswith(PRC) and len(title) > len(PRC) + 1:
         return title[len(PRC):]
     return None
+
+
+def misspelling_of(cited: str, title: str) -> bool:
+    """Whether `cited` reads as a slip in writing `title`: the same plan period (if any) and a
+    base title a couple of characters away (《优化营商环境暂行条例》 for 《优化营商环境条例》), not a
+    different document with a similar name (《法治社会建设实施纲要（2020—2025年）》 is not
+    《法治政府建设实施纲要（2021—2025年）》; 《行政法规制定程序条例》 is not 《规章制定程序条例》)."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = normalise_title(split_cited_version(cited)[0]), normalise_title(title)
+    period_a, period_b = _NORMAL_PERIOD.search(a), _NORMAL_PERIOD.search(b)
+    if period_a and (not period_b or period_a.group(0) != period_b.group(0)):
+        return False
+    base_a, base_b = _NORMAL_PERIOD.sub("", a), _NORMAL_PERIOD.sub("", b)
+    return Levenshtein.distance(base_a, base_b) <= max(2, len(base_b) // 8)
+
+
+_NORMAL_PERIOD = re.compile(r"\(\d{4}-\d{4}年\)")
+

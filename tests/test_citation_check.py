@@ -63,6 +63,14 @@ def test_unknown_title_suggests_the_nearest(registry, texts):
     assert findings[0].suggestion == "改为《优化营商环境条例》"
 
 
+def test_a_different_document_with_a_similar_name_is_not_a_misspelling(registry, texts):
+    """Names a few characters apart but of other documents (another plan period, another subject)
+    cannot be checked: info, never a warning that suggests the wrong title."""
+    text = "落实《法治社会建设实施纲要（2020—2025年）》，执行《行政法规制定程序条例》。"
+    assert [(f.kind, f.severity) for f in check_citations(text, registry, 2024, texts)] == [
+        ("citation_unverified", "info")] * 2
+
+
 def test_short_full_and_variant_titles_resolve(registry, texts):
     text = ("《行政复议法》《中华人民共和国行政复议法》《法治政府建设实施纲要(2021-2025年)》"
             "《法治政府建设实施纲要（2021－2025年）》《最高人民法院关于适用《中华人民共和国行政诉讼法》的解释》")
