@@ -28,7 +28,7 @@ def check_outline(text: str, outline: Outline, tree: ReportTree | None = None, s
         scope = "report" if len(tree.sections) >= 2 or tree.signoff else "section"
     findings: list[Finding] = []
     if scope == "report":
-        findings += _missing_and_order(text, tree, outline)
+        findings += _missing_and_order(text, tree, outline, year)
     findings += _numbering(text, tree.sections, free_start=scope == "section")
     findings += _content(text, tree, outline, year)
     return findings
@@ -41,7 +41,7 @@ def _heading_span(text: str, section: Section) -> tuple[int, int, str]:
     return section.start, end, text[section.start:end]
 
 
-def _missing_and_order(text: str, tree: ReportTree, outline: Outline) -> list[Finding]:
+def _missing_and_order(text: str, tree: ReportTree, outline: Outline, year: int | None) -> list[Finding]:
     out = []
     present = [s.part for s in tree.sections if s.part]
     for part in outline.required_parts:
@@ -57,7 +57,7 @@ def _missing_and_order(text: str, tree: ReportTree, outline: Outline) -> list[Fi
             shown = text[start:end]
         out.append(Finding("outline_missing_part", "error", start, end, shown,
                            f"缺少第{part.key}部分“{part.official}”（{outline.basis}要求报告包括此项内容）。",
-                           expected=part.official, suggestion=f"补写“{part.key}、{part.heading}”部分"))
+                           expected=part.official, suggestion=f"补写“{part.key}、{fill(part.heading, year=year)}”部分"))
     highest = 0
     for s in tree.sections:
         if not s.part:
