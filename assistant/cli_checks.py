@@ -69,8 +69,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_inputs_template(args) -> int:
+    from .drafting import check_output_path
     from .inputs import write_template
 
+    check_output_path(args.out, (".xlsx",))
     path = write_template(args.out)
     print(f"已生成模板：{path}")
     return 0

@@ -195,3 +195,30 @@ def test_ensure_heading():
     assert ensure_heading("二、存在问题\n正文", "二、存在的不足和原因") == "二、存在问题\n正文"
     assert ensure_heading("**(六)化解纠纷**\n正文", "（六）依法有效化解社会矛盾纠纷") == "(六)化解纠纷\n正文"
     assert ensure_heading("正文一段", "三、第一责任人") == "三、第一责任人\n正文一段"
+
+
+def test_draft_cli_writes_word_and_markdown_and_refuses_bad_arguments(tmp_path):
+    import subprocess
+    import sys
+
+    import docx
+
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    inputs = ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", "draft", "--inputs", str(inputs), "--offline", *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+    word = run("--section", "all", "--out", str(tmp_path / "报告.docx"))
+    assert word.returncode == 0, word.stderr
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "报告.docx")).paragraphs]
+    assert paragraphs[0] == "珲春市2023年法治政府建设年度报告"
+    assert [p[:2] for p in paragraphs if p[:2] in ("一、", "二、", "三、", "四、")] == ["一、", "二、", "三、", "四、"]
+    markdown = run("--section", "二", "--out", str(tmp_path / "part2.md"))
+    assert markdown.returncode == 0, markdown.stderr
+    assert (tmp_path / "part2.md").read_text(encoding="utf-8").lstrip("# ").startswith("二、")
+    for args, words in [(("--section", "七"), "无法识别要起草的部分"), (("--out", str(tmp_path / "x.pdf")), "不支持输出为"),
+                        (("--out", str(tmp_path / "missing" / "x.md")), "输出文件夹不存在")]:
+        result = run(*args)
+        assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
