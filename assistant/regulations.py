@@ -124,7 +124,17 @@ def _first_heading(text: str) -> str | None:
             return s.lstrip("#").strip().strip("*")
         if s.startswith("**") and s.endswith("**") and len(s) < 80:
             return s.strip("*").strip()
+    # a plain text (.txt, .docx): the first line, when it reads as a title ("中华人民共和国行政复议法")
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    title = first.strip("《》 \u3000")
+    if 2 < len(title) <= 60 and not _ARTICLE_START.match(title) and title.endswith(_TITLE_ENDINGS):
+        return title
     return None
+
+
+_TITLE_ENDINGS = ("法", "条例", "规定", "办法", "决定", "细则", "规则", "意见", "纲要", "规划", "通知", "方案", "解释",
+                  "准则", "标准", "章程", "制度", "目录", "清单")
+_ARTICLE_START = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[条章节]")
 
 
 def _read_dates(reg: Regulation, front: dict, text: str) -> None:

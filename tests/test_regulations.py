@@ -43,3 +43,10 @@ def test_shared_corpus_both_formats():
     listed = parse_regulation(shared_regulation("法治政府建设与责任落实督察工作规定.md").read_text(encoding="utf-8"))
     assert listed.title == "法治政府建设与责任落实督察工作规定" and listed.article_count == 35
     assert "法治政府建设年度报告主要包括以下内容" in listed.article(25).text
+
+
+def test_plain_text_title_from_its_first_line():
+    text = "某市文明行为促进条例\n\n第一条　为了引导和促进文明行为，制定本条例。\n第二条　本条例自公布之日起施行。\n"
+    assert parse_regulation(text, fallback_title="gbk").title == "某市文明行为促进条例"
+    # a first line that is an article, not a title: the file name is all there is
+    assert parse_regulation("第一条　为了规范管理，制定本办法。\n", fallback_title="管理办法").title == "管理办法"
