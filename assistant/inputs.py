@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from .errors import InputsError
 from .formulas import Formula, FormulaError
@@ -157,6 +157,22 @@ def tidy_text(text: str) -> str:
     text = re.sub(r"\s*\n\s*", "\n", text.strip())
     text = re.sub(rf"(?<={_CJK})[ \t\n]+(?={_CJK})", "", text)
     return re.sub(rf"(?<={_CJK})[ \t]+|[ \t]+(?={_CJK})", "", text)
+
+
+_YES = ("是", "1", "true", "yes", "y", "约", "对")
+_NO = ("否", "0", "false", "no", "n", "")
+
+
+def _to_bool(value, default=None):
+    """是/否, true/false, 1/0 (YAML may already have made it a bool); `default` when unreadable."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return default
 
 
 def format_number(value: Decimal | None, decimals: int | None = None, approx: bool = False) -> str:
@@ -339,7 +355,7 @@ def _read_xlsx(path: Path):
             places[(section, len(data[section]), None)] = f"工作表“{ws.title}”第{r}行"
             if section == "figures":
                 if "approx" in item:
-                    item["approx"] = str(item["approx"]).strip() in ("是", "1", "true", "True", "TRUE", "约", "Y", "y")
+                    item["approx"] = _to_bool(item["approx"], item["approx"])
                 if "aliases" in item:
                     item["aliases"] = [a.strip() for a in re.split(r"[;；、,，]", str(item["aliases"])) if a.strip()]
             data[section].append(item)
@@ -460,15 +476,26 @@ def validate(data: dict, where) -> Inputs:
                 item[key] = str(item[key]).strip()
         if isinstance(item.get("aliases"), str):
             item["aliases"] = [item["aliases"]]
+        if "approx" in item:
+            flag = _to_bool(item["approx"])
+            if flag is None:
+                problems.append(Problem(where("figures", i, "approx"), f"约数标记“{item['approx']}”应为 是/否",
+                                        f"approx must be yes/no (true/false), got '{item['approx']}'", "约数填“是”，否则留空"))
+                item.pop("approx")
+            else:
+                item["approx"] = flag
         if item.get("unit") and not is_known(item["unit"]):
             problems.append(Problem(where("figures", i, "unit"), f"不常见的单位“{item['unit']}”，请确认",
                                     f"unknown unit '{item['unit']}'", "常用：件、项、次、人、人次、个、%、万元、亿元", "warning"))
         try:
             figures.append(Figure.model_validate(item))
-        except Exception as exc:  # noqa: BLE001 - pydantic ValidationError
-            problems.append(Problem(where("figures", i), f"指标“{fid}”有误：{exc}", f"figure '{fid}' is invalid: {exc}"))
-    # formulas: syntax, unknown ids, cycles, division by zero
-    ids = {f.id for f in figures}
+        except ValidationError as exc:
+            for err in exc.errors():
+                field_name = ".".join(str(x) for x in err["loc"])
+                problems.append(Problem(where("figures", i, field_name), f"指标“{fid}”的“{field_name}”填写有误：“{err.get('input')}”",
+                                        f"figure '{fid}': {field_name}: {err['msg']}"))
+    # formulas: syntax, unknown ids, cycles, division by zero (an id with another problem still exists)
+    ids = set(seen)
     formulas: dict[str, Formula] = {}
     for i, raw in enumerate(raw_figures):
         fid = str(raw.get("id") or "").strip() if isinstance(raw, dict) else ""

@@ -125,3 +125,15 @@ def test_damaged_xlsx_is_a_clear_error(tmp_path):
     with pytest.raises(InputsError) as info:
         load_inputs(path)
     assert "无法打开 Excel 文件" in info.value.zh and "damaged" in info.value.en
+
+
+def test_approx_written_in_chinese_and_a_bad_one_named(tmp_path):
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text("figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 是}\n"
+                              "  - {id: b, label: 走访, value: 190, unit: 次, approx: 否}\n")
+    assert inputs.figure("a").approx is True and inputs.figure("b").approx is False
+    with pytest.raises(InputsError) as info:
+        load_inputs_text("figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 也许}\n"
+                         "  - {id: r, label: 比率, formula: a / 2, unit: '%'}\n")
+    assert [p.zh for p in info.value.problems] == ["约数标记“也许”应为 是/否"]  # and no "unknown id a" after it
