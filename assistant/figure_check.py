@@ -30,7 +30,7 @@ from .numerals import int_to_cn
 from .quantities import (Mention, clause_bounds, find_quantities, paragraph_bounds, round_step_of,
                          sentence_bounds)
 from .report_tree import ASIDE, ReportTree, parse_report
-from .units import PERCENT, compatible, split_unit
+from .units import PERCENT, POINTS, compatible, split_unit
 
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
 _RATE_WORDS = ("率", "占比", "比例", "比重", "占")
@@ -89,6 +89,8 @@ class FigureBinder:
             fid: [(frozenset(label), sum(self._weight[g] for g in label)) for label in variants if label]
             for fid, variants in label_grams.items()}
         self._pairs: dict[str, set[str]] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._headings: dict[tuple[int, str], set[str]] = {}
         region = (inputs.report.region or "").strip()
         self._generic = _GENERIC_WORDS + tuple(w for w in {region, region[:-1] if len(region) > 2 else ""} if w)
 
@@ -122,16 +124,14 @@ class FigureBinder:
             pieces.append(text[pos:hi])
             return " ".join(pieces)
 
-        headings, section = "", None
+        heads, section = set(), None
         if tree is not None:
             node = tree.section_at(m.start)
             if node is not None:
                 section = node.path
-                chain = [n for n in tree.walk() if node.path.startswith(n.path) and n.level >= 2]
-                headings = " ".join(n.title for n in chain)
-        near, sentence, paragraph, heads = (grams(text[a:m.start] + " " + text[m.end:near_end]),
-                                            grams(without_others(s0, s1)), grams(without_others(p0, p1)),
-                                            grams(headings))
+                heads = self._heading_grams(tree, node.path)
+        near, sentence, paragraph = (grams(text[a:m.start] + " " + text[m.end:near_end]),
+                                     grams(without_others(s0, s1)), grams(without_others(p0, p1)))
         after = ""
         for ch in text[m.end:m.end + 8]:
             if ch in _PHRASE_BREAK:
@@ -139,6 +139,15 @@ class FigureBinder:
             after += ch
         return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads,
                         (ASIDE.sub(" ", text[a:m.start]), after))  # titles, brackets: not what is counted
+
+    def _heading_grams(self, tree: ReportTree, path: str) -> set[str]:
+        """The words of the headings above a section (its subsection and item titles)."""
+        key = (id(tree), path)
+        found = self._headings.get(key)
+        if found is None:
+            chain = [n for n in tree.walk() if path.startswith(n.path) and n.level >= 2]
+            found = self._headings[key] = grams(" ".join(n.title for n in chain))
+        return found
 
     def word_score(self, figure: Figure, ctx: _Context) -> float:
         best = 0.0
@@ -166,7 +175,8 @@ class FigureBinder:
                 continue
             consistent = self.consistent(fig, m)
             was_previous = previous_values and fig.previous is not None and m.allows(_to_base(fig, fig.previous))
-            if not consistent and not was_previous and self.foreign_words(fig, ctx.at_number):
+            if (words >= _MIN_WORDS and not consistent and not was_previous
+                    and self.foreign_words(fig, ctx.at_number)):
                 continue  # the value disagrees and the words name something else: not this figure
             bonus = 0.0
             if use_values and consistent:
@@ -213,29 +223,36 @@ class FigureBinder:
             runs.append(first[0])
         return runs
 
+    def _plain_runs(self, segment: str) -> list[tuple[int, int]]:
+        """Spans of two or more characters in `segment` that something counted could be named by:
+        not digits or punctuation, filler characters or generic words (全市, 累计, the region…)."""
+        spans = self._spans.get(segment)
+        if spans is None:
+            covered = [not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ch in _FILLER_CHARS for ch in segment]
+            for word in self._generic:
+                at = segment.find(word)
+                while at >= 0:
+                    covered[at:at + len(word)] = [True] * len(word)
+                    at = segment.find(word, at + 1)
+            spans = self._spans[segment] = _uncovered_runs(covered, 0)
+        return spans
+
     def _runs(self, fig: Figure, segment: str) -> list[str]:
+        spans = self._plain_runs(segment)
+        if not spans:
+            return []
         pairs = self._pairs.get(fig.id)
         if pairs is None:
             pairs = self._pairs[fig.id] = {label[i:i + 2] for label in fig.labels for i in range(len(label) - 1)}
-        covered = [not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ch in _FILLER_CHARS for ch in segment]
-        for i in range(len(segment) - 1):
-            if segment[i:i + 2] in pairs:
-                covered[i] = covered[i + 1] = True
-        for word in self._generic:
-            at = segment.find(word)
-            while at >= 0:
-                covered[at:at + len(word)] = [True] * len(word)
-                at = segment.find(word, at + 1)
-        runs, run = [], ""
-        for ch, ok in zip(segment, covered):
-            if ok:
-                if len(run) >= 2:
-                    runs.append(run)
-                run = ""
-            else:
-                run += ch
-        if len(run) >= 2:
-            runs.append(run)
+        runs = []
+        for a, b in spans:
+            covered = [False] * (b - a)
+            for i in range(max(a - 1, 0), min(b, len(segment) - 1)):
+                if segment[i:i + 2] in pairs:
+                    for k in (i, i + 1):
+                        if a <= k < b:
+                            covered[k - a] = True
+            runs += [segment[x:y] for x, y in _uncovered_runs(covered, a)]
         return runs
 
     def consistent(self, fig: Figure, m: Mention) -> bool:
@@ -273,6 +290,19 @@ class FigureBinder:
             taken[i] = cand
             used.add((sentence, cand.figure.id))
         return taken
+
+
+def _uncovered_runs(covered: list[bool], offset: int) -> list[tuple[int, int]]:
+    """(start, end) of every run of two or more False values, shifted by `offset`."""
+    out, start = [], None
+    for k, ok in enumerate(covered + [True]):
+        if not ok and start is None:
+            start = k
+        elif ok and start is not None:
+            if k - start >= 2:
+                out.append((start + offset, k + offset))
+            start = None
+    return out
 
 
 def _section_matches(figure_section: str, path: str) -> bool:
@@ -401,6 +431,12 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
         elif not members & flagged:  # one root cause, one finding
             findings.append(finding)
             flagged |= members
+    if inputs is not None and bindings is not None:
+        for finding, i in _year_over_year(text, mentions, bindings, inputs, tree, supported | flagged):
+            supported.add(i)
+            if finding is not None:
+                findings.append(finding)
+                flagged.add(i)
     if inputs is not None:
         for i, m in enumerate(mentions):
             if i in supported or i in flagged:
@@ -410,6 +446,79 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
                 message=f"“{m.text}”在本年度统计数据中找不到对应指标：请核实来源，或补充到输入数据中。",
                 found=m.text, suggestion="补充该指标，或删去/改写该数字"))
     return findings
+
+
+_PREVIOUS_MARK = re.compile(r"上年|去年|上一年|前一年|同期|同比")
+_UP, _DOWN = ("增加", "增长", "提高", "上升", "提升", "多"), ("减少", "下降", "降低", "压缩", "缩短", "少")
+
+
+def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Binding], inputs: Inputs,
+                    tree: ReportTree | None, done: set[int]) -> list[tuple[Finding | None, int]]:
+    """Last year's value and the change against it, for figures whose `previous` is given:
+    "受理16件，比上年的12件增加4件" / "同比增长33.3%" / "提高2.1个百分点". Returns (finding, or None
+    when right; the mention's index)."""
+    with_previous = [f for f in inputs.figures if f.previous is not None]
+    if not with_previous:
+        return []
+    binder = FigureBinder(inputs)
+    year = inputs.report.year
+    out = []
+    for i, m in enumerate(mentions):
+        if i in done:
+            continue
+        a, _ = clause_bounds(text, m.start, m.end)
+        s0, _ = sentence_bounds(text, m.start, m.end)
+        before = text[a:m.start]
+        change = next((w for w in _UP + _DOWN if w in before), None)
+        marked = _PREVIOUS_MARK.search(text[s0:m.start]) or (year and f"{year - 1}年" in text[s0:m.start])
+        # the figure stated last before it in the sentence, if it has last year's value
+        base = next((bindings[j] for j in range(i - 1, -1, -1) if j in bindings and mentions[j].start >= s0), None)
+        base = base if base is not None and base.figure.previous is not None else None
+        if change is None and marked and _PREVIOUS_MARK.search(before):
+            # last year's own value: "受理16件，比上年的12件…"
+            fig = base.figure if base is not None else None
+            if fig is None:
+                cands = [c for c in binder.candidates(text, m, tree, use_values=False) if c.figure.previous is not None]
+                fig = cands[0].figure if cands and cands[0].words >= _MIN_WORDS else None
+            if fig is not None and compatible(fig.unit, m.unit):
+                if m.allows(_to_base(fig, fig.previous)):
+                    out.append((None, i))
+                else:
+                    shown = format_number(fig.previous) + (fig.unit or "")
+                    out.append((Finding("figure_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                                        f"“{fig.label}”上年数值应为{shown}，正文写的是“{m.text}”。", figure_id=fig.id,
+                                        expected=shown, found=m.text, suggestion=f"改为“{shown}”",
+                                        details={"previous": str(fig.previous)}), i))
+            continue
+        if change is None or not marked or base is None:
+            continue
+        fig = base.figure
+        now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
+        if now is None or then is None:
+            continue
+        if m.base_unit == PERCENT and split_unit(fig.unit)[0] != PERCENT:
+            if then == 0:
+                continue
+            expected = abs(now - then) / then * 100
+        elif m.base_unit == POINTS or (m.base_unit == PERCENT and split_unit(fig.unit)[0] == PERCENT):
+            expected = abs(now - then)
+        elif compatible(fig.unit, m.unit):
+            expected = abs(now - then)
+        else:
+            continue
+        wrong_way = (change in _UP and now < then) or (change in _DOWN and now > then)
+        if m.allows(expected) and not wrong_way:
+            out.append((None, i))
+            continue
+        way = "增加" if now > then else ("减少" if now < then else "持平")
+        stated = restate(m, text, expected)
+        out.append((Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                            f"“{fig.label}”本年{format_number(inputs.value(fig.id))}{fig.unit or ''}、上年"
+                            f"{format_number(fig.previous)}{fig.unit or ''}，比上年{way}{stated}，正文写的是“{change}{m.text}”。",
+                            figure_id=fig.id, expected=stated if not wrong_way else f"{way}{stated}", found=m.text,
+                            suggestion=f"改为“{way}{stated}”" if wrong_way else f"改为“{stated}”",
+                            details={"value": str(inputs.value(fig.id)), "previous": str(fig.previous)}), i))
+    return out
 
 
 def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Binding],

@@ -71,15 +71,15 @@ class Mention:
     def interval(self) -> tuple[Decimal, Decimal, bool, bool]:
         """(low, high, low inclusive, high inclusive) of the true values this wording allows."""
         v, step = self.base_value, self.step
-        round_step = max(step, round_step_of(self.value, step, self.base_value))
         if self.approx == "above":
             if "以上" in self.text:  # "达95%以上", "1000人次以上": at least X, no upper bound
                 return v, Decimal("Infinity"), True, False
+            round_step = max(step, round_step_of(self.value, step, self.base_value))
             return v, v + round_step, False, False  # "5900余次": above X, below the next round step
         if self.approx == "near":
             return v * Decimal("0.9"), v, True, True
         if self.approx == "about":  # "约5900次", "300人左右": X is the value rounded at its own precision
-            half = round_step / 2
+            half = max(step, round_step_of(self.value, step, self.base_value)) / 2
             return v - half, v + half, True, True
         return v - step / 2, v + step / 2, True, True
 

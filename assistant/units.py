@@ -71,6 +71,7 @@ def kind_of(unit: str) -> str:
     return "count"
 
 
+@lru_cache(maxsize=4096)
 def compatible(a: str | None, b: str | None) -> bool:
     """Can a figure in unit `a` be written in unit `b`? (万元 ~ 亿元, 件 ~ 万件; 人 ≠ 人次)."""
     if not a or not b:

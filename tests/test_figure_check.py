@@ -214,6 +214,37 @@ def test_people_and_cases_in_either_measure_word():
     assert [(f.kind, f.text) for f in wrong] == [("figure_mismatch", "46位"), ("figure_unsupported", "1200人")]
 
 
+YOY_INPUTS = ("report: {region: 某县, year: 2024}\nfigures:\n"
+              "  - {id: review.accepted, label: 受理行政复议案件, value: 16, previous: 12, unit: 件}\n"
+              "  - {id: review.rate, label: 行政复议纠错率, value: 14.5, previous: 12.4, unit: '%'}\n")
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理行政复议案件16件，比上年的12件增加4件。",
+    "全年受理行政复议案件16件，同比增长33.3%。",
+    "全年受理行政复议案件16件，较去年增长33%。",
+    "行政复议纠错率14.5%，同比提高2.1个百分点。",
+])
+def test_year_over_year_changes_that_add_up(text):
+    from assistant.inputs import load_inputs_text
+
+    assert check_figures(text, load_inputs_text(YOY_INPUTS)) == []
+
+
+@pytest.mark.parametrize("text,found,expected", [
+    ("全年受理行政复议案件16件，比上年的13件增加4件。", "13件", "12件"),  # last year's value itself
+    ("全年受理行政复议案件16件，比上年的12件增加5件。", "5件", "4件"),
+    ("全年受理行政复议案件16件，同比增长50%。", "50%", "33%"),
+    ("全年受理行政复议案件16件，比上年减少4件。", "4件", "增加4件"),  # the wrong way
+    ("行政复议纠错率14.5%，同比提高1.1个百分点。", "1.1个百分点", "2.1个百分点"),
+])
+def test_year_over_year_changes_that_do_not(text, found, expected):
+    from assistant.inputs import load_inputs_text
+
+    findings = check_figures(text, load_inputs_text(YOY_INPUTS))
+    assert [(f.text, f.expected, f.severity) for f in findings] == [(found, expected, "error")]
+
+
 def test_rates_not_made_of_the_counts_beside_them_are_left_alone():
     """A survey result (满意率), a second rate, a share of a subset (其中…占比) are not the counts' ratio."""
     assert check_figures(OTHER_RATES) == []
