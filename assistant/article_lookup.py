@@ -30,6 +30,12 @@ def lookup_article(ws, title: str, article: str | int, report_year: int | None =
     if resolution:
         outdated, why = ws.registry.outdated(resolution.entry, report_year)
         note = why if outdated else f"{resolution.entry.status}"
+    doc = ws.kb.find_regulation(full_title, version)
+    if version and doc is not None and not any(
+            str(doc["extra"].get(k) or "").startswith(version) for k in ("promulgated", "version")):
+        shown = str(doc["extra"].get("promulgated") or "")[:4] or "现有"
+        note = (f"知识库中没有{version}年版本的文本，以下是{shown}年版本的条文，条号和内容可能不同。"
+                + (f"所引版本：{note}" if note else ""))
     return {
         "title": reg.title,
         "article": art.label,

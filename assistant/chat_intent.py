@@ -17,8 +17,10 @@ _DRAFT = re.compile(r"(起草|撰写|草拟|拟写|生成|写一?下|写一版|�
 _REVISE = re.compile(r"(精简|压缩|缩短|扩写|展开|充实|丰富|换个说法|换一种说法|改写|润色|正式|规范|具体|通顺|调整|修改|改成|改为|"
                      r"按去年|按照去年|参照去年|语气|口语|简洁|详细|删去|删掉|补充|突出|提炼|改一下)")
 _CHECK = re.compile(r"(检查|核对|校对|校核|审核一下|有没有错|对不对|查错|核查)")
-_ARTICLE = re.compile(rf"《([^》]+)》\s*(?:的)?\s*第([{CN_NUMERAL_CHARS}0-9]+)条")
-_ARTICLE_BARE = re.compile(rf"([\u4e00-\u9fff]{{2,30}}?(?:法|条例|规定|办法|决定|意见|纲要|解释))\s*第([{CN_NUMERAL_CHARS}0-9]+)条")
+_ARTICLE = re.compile(rf"《([^》]+)》\s*([（(][^）)]*[）)])?\s*(?:的)?\s*第([{CN_NUMERAL_CHARS}0-9]+)条")
+_ARTICLE_BARE = re.compile(rf"([\u4e00-\u9fff]{{2,30}}?(?:法|条例|规定|办法|决定|意见|纲要|解释))\s*()(?:的)?\s*第([{CN_NUMERAL_CHARS}0-9]+)条")
+# words before a bare title that are the request, not the title: "帮我查一下行政复议法第九条"
+_ASKING = re.compile(r"^.*(?:查一下|查查|查询|查看|看一下|看看|找一下|找找|搜一下|搜索|请问|告诉我|帮我|麻烦|我想知道|想了解)")
 _SEARCH = re.compile(r"(搜索|搜一下|查找|找一下|找找|检索|查一下|查查|知识库|怎么写的|怎么写|有哪些规定|有什么规定|哪条|出处|依据)")
 _PART = re.compile(r"第([一二三四五1-5])部分")
 _PATH = re.compile(r"([一二三四五])\s*[、.．/]?\s*[（(]([一二三四五六七八九十]+)[）)]")
@@ -47,7 +49,10 @@ def parse_intent(message: str, outline: Outline | None = None, subsections: dict
         return Intent("help")
     m = _ARTICLE.search(text) or (_ARTICLE_BARE.search(text) if re.search(r"第.+条", text) else None)
     if m and not _DRAFT.search(text):
-        return Intent("article", title=m.group(1), article=f"第{m.group(2)}条", query=text)
+        title = m.group(1)
+        if m.re is _ARTICLE_BARE:
+            title = _ASKING.sub("", title) or title
+        return Intent("article", title=title + (m.group(2) or ""), article=f"第{m.group(3)}条", query=text)
     target = _target(text, outline, subsections)
     if _DRAFT.search(text) and not _REVISE.search(text.replace("重写", "")):
         return Intent("draft", target=target or None, query=text)

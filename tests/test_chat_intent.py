@@ -30,5 +30,16 @@ def test_article_lookups():
     assert (intent.kind, intent.title, intent.article) == ("article", "行政复议法", "第九条")
 
 
+@pytest.mark.parametrize("message,title,article", [
+    ("帮我查一下行政复议法第九条", "行政复议法", "第九条"),  # the request's words are not the title
+    ("查看行政复议法的第十条", "行政复议法", "第十条"),
+    ("公平竞争审查条例第三条", "公平竞争审查条例", "第三条"),
+    ("《行政复议法》（2017年修正）第二条", "行政复议法（2017年修正）", "第二条"),  # a version kept for the lookup
+])
+def test_article_lookups_in_free_wording(message, title, article):
+    intent = parse_intent(message, load_outline())
+    assert (intent.kind, intent.title, intent.article) == ("article", title, article)
+
+
 def test_search_keeps_the_words():
     assert parse_intent("搜索 行政复议申请的受理期限").query == "行政复议申请的受理期限"
