@@ -96,9 +96,13 @@ def _check_articles_and_quote(text: str, cit: Citation, reg: Regulation | None, 
     title = reg.title if reg else (title or cit.effective_title)
     count = reg.article_count if reg and reg.articles else article_count
     for ref in cit.articles:
+        if any(f.start < ref.end and ref.start < f.end for f in out):
+            continue  # one finding per reference: "第八十九条至第九十二条" is one
         missing = None
+        written = text[ref.start:ref.end]
         if count and ref.number > count:
-            missing = f"《{title}》共{count}条，没有{ref.label}。"
+            missing = (f"《{title}》共{count}条，没有{ref.label}。" if written.startswith(ref.label) else
+                       f"《{title}》共{count}条，“{written}”超出条文范围（没有{ref.label}）。")
         elif reg and ref.paragraph:
             article = reg.article(ref.number)
             if article and ref.paragraph > len(article.paragraphs):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .numerals import CN_NUMERAL_CHARS, parse_number
+from .numerals import CN_NUMERAL_CHARS, article_label, parse_number
 
 _NUM = rf"[{CN_NUMERAL_CHARS}0-9０-９]+"
 _VERSION = re.compile(r"[（(]\s*(\d{4})\s*年?\s*(修正|修订|版|本|修改|制定)?\s*[）)]")
@@ -123,7 +123,7 @@ def _read_articles(text: str, pos: int, cit: Citation) -> int:
                 last = parse_number(nxt.group(1)) if nxt else None
                 if last and last > number and last - number < 200:
                     for n in range(number + 1, last):
-                        cit.articles.append(ArticleRef(n, f"第{n}条", m.start(), nxt.end()))
+                        cit.articles.append(ArticleRef(n, article_label(n), m.start(), nxt.end()))
             pos = jm.end()
             continue
         return pos

@@ -101,6 +101,9 @@ def test_article_missing(registry, texts):
     assert kinds(findings) == [("citation_article_missing", "error", "第二百条"),
                                ("citation_article_missing", "error", "第二条第三款")]
     assert "共108条" in findings[0].message and "只有2款" in findings[1].message
+    ranged = check_citations("依据《示例行政执法监督条例》第一百零七条至第一百一十条。", registry, 2023, texts)
+    assert kinds(ranged) == [("citation_article_missing", "error", "第一百零七条至第一百一十条")]  # one per reference
+    assert "没有第一百零九条" in ranged[0].message
 
 
 def test_article_missing_from_registry_count_without_text(registry):
