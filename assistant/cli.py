@@ -13,6 +13,18 @@ from pathlib import Path
 from .errors import AssistantError
 
 
+def _hits(value: str) -> int:
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"应为 1 到 100 之间的整数 / must be an integer from 1 to 100: {value}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -57,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=int)
     c.add_argument("--region")
     c.add_argument("--part", type=int, choices=[1, 2, 3, 4, 5])
-    c.add_argument("--k", type=int, default=5)
+    c.add_argument("--k", type=_hits, default=5, help="返回条数（1–100，默认 5）")
     c.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.set_defaults(handler=cmd_search)
