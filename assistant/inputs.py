@@ -159,6 +159,7 @@ def tidy_text(text: str) -> str:
     return re.sub(rf"(?<={_CJK})[ \t]+|[ \t]+(?={_CJK})", "", text)
 
 
+_PART_KEYS = ("一", "二", "三", "四", "五")  # the outline's parts (outlines/rule_of_law_report.yaml)
 _YES = ("是", "1", "true", "yes", "y", "约", "对")
 _NO = ("否", "0", "false", "no", "n", "")
 
@@ -590,6 +591,11 @@ def _validate_notes(raw_notes, where, problems: list[Problem]) -> list[Note]:
         if not section:
             problems.append(Problem(where("notes", i), "缺少所属部分 section", "note has no section", "如 一/(六) 或 二"))
             continue
+        head = re.split(r"[/.、（(\s]", section.replace("（", "(").strip())[0]
+        if head not in _PART_KEYS:
+            problems.append(Problem(where("notes", i, "section"), f"所属部分“{section}”不在提纲中，起草时用不上",
+                                    f"section '{section}' is not a part of the outline; drafting will not use it",
+                                    "以 一、二、三、四、五 开头，如 一/(六) 或 二", "warning"))
         kind = str(raw.get("kind") or "work").strip()
         kind = NOTE_KIND_BY_ZH.get(kind, kind)
         if kind not in NOTE_KINDS:

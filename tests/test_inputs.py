@@ -137,3 +137,10 @@ def test_approx_written_in_chinese_and_a_bad_one_named(tmp_path):
         load_inputs_text("figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 也许}\n"
                          "  - {id: r, label: 比率, formula: a / 2, unit: '%'}\n")
     assert [p.zh for p in info.value.problems] == ["约数标记“也许”应为 是/否"]  # and no "unknown id a" after it
+
+
+def test_a_note_for_a_part_not_in_the_outline_is_a_warning():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text("figures: []\nnotes:\n  - {section: 七, text: 不存在的部分}\n  - {section: 一/(六), text: 有}\n")
+    assert [w.where.split(" ")[0] for w in inputs.warnings] == ["第3行"] and "不在提纲中" in inputs.warnings[0].zh
