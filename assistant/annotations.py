@@ -14,7 +14,7 @@ from .report_tree import parse_report
 
 def review_comments(text: str, inputs: Inputs | None, registry: Registry | None, year: int | None) -> list[DocComment]:
     comments: list[DocComment] = []
-    mentions = find_quantities(text)
+    mentions = find_quantities(text, inputs.extra_units if inputs is not None else ())
     bindings = FigureBinder(inputs).bind(text, mentions, parse_report(text)) if inputs and inputs.figures else {}
     for i, m in enumerate(mentions):
         b = bindings.get(i)

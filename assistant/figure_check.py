@@ -394,7 +394,8 @@ def expected_text(fig: Figure, inputs: Inputs, m: Mention, text: str) -> str:
 # -- the checks --------------------------------------------------------------------------------------
 def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | None = None,
                   mentions: list[Mention] | None = None) -> list[Finding]:
-    mentions = find_quantities(text) if mentions is None else mentions
+    if mentions is None:
+        mentions = find_quantities(text, inputs.extra_units if inputs is not None else ())
     if not mentions:
         return []
     if tree is None:

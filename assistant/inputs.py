@@ -104,6 +104,11 @@ class Inputs:
         self._by_id = {f.id: f for f in self.figures}
         self._formulas = {f.id: Formula(f.formula) for f in self.figures if f.formula}
 
+    @property
+    def extra_units(self) -> tuple[str, ...]:
+        """Units of the figures that the number reader does not know by itself (斤, 户…)."""
+        return tuple(sorted({f.unit for f in self.figures if f.unit and not is_known(f.unit)}))
+
     def figure(self, figure_id: str) -> Figure | None:
         return self._by_id.get(figure_id)
 

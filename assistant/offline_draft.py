@@ -132,7 +132,7 @@ class OfflineDrafter:
     def _prev_bindings(self):
         if self._bindings is None:
             text = self.previous.text
-            self._mentions = find_quantities(text)
+            self._mentions = find_quantities(text, self.inputs.extra_units)
             same_year = self.prev_year == self.year
             binder = FigureBinder(self.inputs)
             self._bindings = binder.bind(text, self._mentions, self.previous, use_values=same_year,

@@ -121,8 +121,10 @@ def excluded_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_quantities(text: str) -> list[Mention]:
-    """Every statistic in `text`, in order of position. Offsets are into `text` as given."""
+def find_quantities(text: str, extra_units: tuple[str, ...] = ()) -> list[Mention]:
+    """Every statistic in `text`, in order of position. Offsets are into `text` as given.
+    `extra_units`: measure words beyond the known ones that the inputs use (斤, 户…)."""
+    extra = tuple(sorted(set(extra_units), key=len, reverse=True))
     norm = to_halfwidth_digits(text)
     excluded = excluded_spans(norm)
     mentions: list[Mention] = []
@@ -133,13 +135,13 @@ def find_quantities(text: str) -> list[Mention]:
             ex_i += 1
         if any(a < e and s < b for a, b in excluded[ex_i:ex_i + 4]):
             continue
-        mention = _read_mention(norm, text, m)
+        mention = _read_mention(norm, text, m, extra)
         if mention:
             mentions.append(mention)
     return mentions
 
 
-def _read_mention(norm: str, text: str, m: re.Match) -> Mention | None:
+def _read_mention(norm: str, text: str, m: re.Match, extra: tuple[str, ...] = ()) -> Mention | None:
     s, e = m.span()
     chinese = m.group("cn") is not None or (m.group("pct") is not None and not re.match(r"\d", m.group("pct")))
     if m.group("pct") is not None:
@@ -165,13 +167,13 @@ def _read_mention(norm: str, text: str, m: re.Match) -> Mention | None:
     # 5900余次, 1000多万元, 1.2万件, 3500万元
     if pos < len(norm) and norm[pos] in "余多" and not norm.startswith("多元", pos):
         approx, pos = "above", pos + 1
-    unit = match_unit(norm, pos)
+    unit = match_unit(norm, pos, extra)
     if unit is None and pos < len(norm) and norm[pos] in MULTIPLIERS and norm[pos] in "万亿":
         multiplier = MULTIPLIERS[norm[pos]]
         pos += 1
         if approx is None and pos < len(norm) and norm[pos] in "余多":
             approx, pos = "above", pos + 1
-        unit = match_unit(norm, pos)
+        unit = match_unit(norm, pos, extra)
     if unit is None:
         return None
     if _NOT_STAT_AFTER.match(norm[e:]):

@@ -32,11 +32,14 @@ ALL_UNITS = tuple(_ALL)
 KNOWN_UNITS = frozenset(ALL_UNITS) | {f"万{u}" for u in COUNT_UNITS} | {f"亿{u}" for u in COUNT_UNITS}
 
 
-def match_unit(text: str, pos: int) -> str | None:
-    """The longest unit written at `pos`, or None."""
+def match_unit(text: str, pos: int, extra: tuple[str, ...] = ()) -> str | None:
+    """The longest unit written at `pos` (the known ones, then `extra`: units the inputs use), or None."""
     for unit in ALL_UNITS:
         if text.startswith(unit, pos):
             return PERCENT if unit == "％" else unit
+    for unit in extra:
+        if text.startswith(unit, pos):
+            return unit
     return None
 
 

@@ -245,6 +245,15 @@ def test_year_over_year_changes_that_do_not(text, found, expected):
     assert [(f.text, f.expected, f.severity) for f in findings] == [(found, expected, "error")]
 
 
+def test_a_unit_only_the_inputs_use_is_read_and_checked():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text("figures:\n  - {id: grain, label: 发放救济粮, value: 500, unit: 斤}\n")
+    assert inputs.warnings and "斤" in inputs.warnings[0].zh  # still named as an unusual unit
+    findings = check_figures("全年发放救济粮600斤。", inputs)
+    assert [(f.kind, f.text, f.expected) for f in findings] == [("figure_mismatch", "600斤", "500斤")]
+
+
 def test_rates_not_made_of_the_counts_beside_them_are_left_alone():
     """A survey result (满意率), a second rate, a share of a subset (其中…占比) are not the counts' ratio."""
     assert check_figures(OTHER_RATES) == []
