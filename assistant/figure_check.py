@@ -35,14 +35,16 @@ from .units import PERCENT, POINTS, compatible, split_unit
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
 _RATE_WORDS = ("率", "占比", "比例", "比重", "占")
 _CHANGE_WORDS = ("增长", "下降", "提高", "降低", "同比", "环比", "增加", "减少", "上升", "提升", "压缩", "缩短")
-_EXHAUSTIVE = ("剩余", "其余", "余下", "另有", "其他")
+_EXHAUSTIVE = ("剩余", "其余", "余下", "其他", "分别")
+_BEYOND = ("另有", "此外", "另外")  # what follows is outside the 其中 list: "审结63件，其中…，另有5件正在审理"
 _MIN_WORDS = 0.34  # minimum evidence from words to bind a number to a figure
 _MARGIN = 0.15  # how much better the words must fit one figure than the next to call a wrong value a mismatch
 # words around a number that say nothing about what is counted
 _GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "全乡", "全旗", "全年", "今年", "本年", "年内", "当年",
                   "本级", "累计", "共计", "合计", "总计", "其中", "达到", "一共", "总共", "分别", "各级", "共有", "全部",
                   "我市", "我县", "我区", "我州", "我省", "我局", "本市", "本县", "本区", "目前", "截至", "当前",
-                  "现有", "以来", "包括", "在内", "总数", "数量")
+                  "现有", "以来", "包括", "在内", "总数", "数量", "上年", "去年", "上一年", "同期", "同比", "环比",
+                  "年底", "年末", "年初", "年度", "仅占", "占到", "达到", "提高到", "增长到", "上升到")
 _FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
 _PHRASE_BREAK = frozenset("因被依而经并且均已由于和及是，,、；;：:。！？\n（(")
 
@@ -98,7 +100,7 @@ class FigureBinder:
         return sum(self._weight[g] for g in hits if g in context) / total
 
     def context(self, text: str, m: Mention, tree: ReportTree | None,
-                others: list[tuple[int, int]] = ()) -> _Context:
+                others: list[tuple[int, int]] = (), item: str | None = None) -> _Context:
         """Words around `m`: its own clause; its sentence and paragraph without the clauses of the
         other numbers there (their words describe them, not `m`); its headings."""
         a, b = clause_bounds(text, m.start, m.end)
@@ -130,15 +132,18 @@ class FigureBinder:
             if node is not None:
                 section = node.path
                 heads = self._heading_grams(tree, node.path)
-        near, sentence, paragraph = (grams(text[a:m.start] + " " + text[m.end:near_end]),
-                                     grams(without_others(s0, s1)), grams(without_others(p0, p1)))
+        own = text[a:m.start] + " " + text[m.end:near_end]
+        if item is not None:  # "新接收、依法解除社区矫正对象分别为172名、165名": 172名 is 新接收's
+            own, a = item, m.start
+        near, sentence, paragraph = (grams(own), grams(without_others(s0, s1)), grams(without_others(p0, p1)))
         after = ""
         for ch in text[m.end:m.end + 8]:
             if ch in _PHRASE_BREAK:
                 break
             after += ch
+        before = item if item is not None else text[a:m.start]
         return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads,
-                        (ASIDE.sub(" ", text[a:m.start]), after))  # titles, brackets: not what is counted
+                        (ASIDE.sub(" ", before), after))  # titles, brackets: not what is counted
 
     def _heading_grams(self, tree: ReportTree, path: str) -> set[str]:
         """The words of the headings above a section (its subsection and item titles)."""
@@ -164,8 +169,9 @@ class FigureBinder:
         return best
 
     def candidates(self, text: str, m: Mention, tree: ReportTree | None, use_values: bool = True,
-                   previous_values: bool = False, others: list[tuple[int, int]] = ()) -> list[Binding]:
-        ctx = self.context(text, m, tree, others)
+                   previous_values: bool = False, others: list[tuple[int, int]] = (),
+                   item: str | None = None) -> list[Binding]:
+        ctx = self.context(text, m, tree, others, item)
         out = []
         for fig in self.inputs.figures:
             if not compatible(fig.unit, m.unit) or (fig.unit is None and m.base_unit == PERCENT):
@@ -273,7 +279,11 @@ class FigureBinder:
         """Best figure for each mention (index → binding), each figure used once per sentence."""
         proposals = []
         clauses = [clause_bounds(text, m.start, m.end) for m in mentions]
-        options = {i: [c for c in self.candidates(text, m, tree, use_values, previous_values, clauses)[:4]
+        lists = respectively(text, mentions)
+        # in a 分别 list whose items can be told apart, the order decides, not which value fits
+        item = {i: lists[i].item for i in lists if lists[i].item is not None}
+        options = {i: [c for c in self.candidates(text, m, tree, use_values and i not in item, previous_values,
+                                                  clauses, item.get(i))[:4]
                        if c.words >= _MIN_WORDS] for i, m in enumerate(mentions)}
         for i in self._clear(text, mentions, options):
             for rank, cand in enumerate(options[i]):
@@ -446,11 +456,49 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
                 kind="figure_unsupported", severity="warning", start=m.start, end=m.end, text=text[m.start:m.end],
                 message=f"“{m.text}”在本年度统计数据中找不到对应指标：请核实来源，或补充到输入数据中。",
                 found=m.text, suggestion="补充该指标，或删去/改写该数字"))
-    return findings
+    return sorted(findings, key=lambda f: (f.start, f.end))
+
+
+@dataclass
+class _Respectively:
+    """A number in a "分别" list: "新接收、依法解除社区矫正对象分别为172名、165名"."""
+    index: int  # its place in the list
+    size: int  # how many numbers the list has
+    at: int  # where "分别" is
+    item: str | None  # the words before 分别 that go with it ("新接收"), when they can be told apart
+
+
+_LIST_GAP = re.compile(r"^[、和及与，,\s]*$")
+_ITEM_SPLIT = re.compile(r"[、和及与]")
+
+
+def respectively(text: str, mentions: list[Mention]) -> dict[int, _Respectively]:
+    """The numbers that follow a "分别", each with its place and, when the words before 分别 list as
+    many items as there are numbers, its own item."""
+    out: dict[int, _Respectively] = {}
+    for fm in re.finditer(r"分别(?:为|是|达到|达|有|增长|增加|提高|下降|减少|降低|上升)?", text):
+        after = [j for j, m in enumerate(mentions) if m.start >= fm.end()]
+        group: list[int] = []
+        pos = fm.end()
+        for j in after:
+            if not _LIST_GAP.match(text[pos:mentions[j].start]):
+                break
+            group.append(j)
+            pos = mentions[j].end
+        if len(group) < 2:
+            continue
+        start = fm.start()
+        while start > 0 and text[start - 1] not in "，,；;。：:！？!?\n":
+            start -= 1
+        items = [x.strip() for x in _ITEM_SPLIT.split(text[start:fm.start()]) if x.strip()]
+        for k, j in enumerate(group):
+            out[j] = _Respectively(k, len(group), fm.start(), items[k] if len(items) == len(group) else None)
+    return out
 
 
 _PREVIOUS_MARK = re.compile(r"上年|去年|上一年|前一年|同期|同比")
-_UP, _DOWN = ("增加", "增长", "提高", "上升", "提升", "多"), ("减少", "下降", "降低", "压缩", "缩短", "少")
+_UP = ("增加", "增长", "提高", "上升", "提升", "增幅", "多")
+_DOWN = ("减少", "下降", "降低", "压缩", "缩短", "降幅", "少")
 
 
 def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Binding], inputs: Inputs,
@@ -463,6 +511,7 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
         return []
     binder = FigureBinder(inputs)
     year = inputs.report.year
+    lists = respectively(text, mentions)
     out = []
     for i, m in enumerate(mentions):
         if i in done:
@@ -472,10 +521,15 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
         before = text[a:m.start]
         change = next((w for w in _UP + _DOWN if w in before), None)
         marked = _PREVIOUS_MARK.search(text[s0:m.start]) or (year and f"{year - 1}年" in text[s0:m.start])
-        # the figure stated last before it in the sentence, if it has last year's value
+        # the figure stated last before it in the sentence, if it has last year's value; in a 分别 list
+        # ("5.2万户、8460户，同比分别增长7.4%和5.1%") the figure in the same place before 分别
         base = next((bindings[j] for j in range(i - 1, -1, -1) if j in bindings and mentions[j].start >= s0), None)
+        if i in lists:
+            listed = [j for j in range(i) if j in bindings and s0 <= mentions[j].start < lists[i].at]
+            if len(listed) >= lists[i].size:
+                base = bindings[listed[len(listed) - lists[i].size + lists[i].index]]
         base = base if base is not None and base.figure.previous is not None else None
-        if change is None and marked and _PREVIOUS_MARK.search(before):
+        if change is None and marked and (_PREVIOUS_MARK.search(before) or (year and f"{year - 1}年" in before)):
             # last year's own value: "受理16件，比上年的12件…"
             fig = base.figure if base is not None else None
             if fig is None:
@@ -548,9 +602,13 @@ def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bi
             counts = [j for j in counts if mentions[j].base_unit == unit]
             # without a name in common, only a rate right after its counts (no other rate between),
             # worded as a rate (率, not 占比: a share names its part) and not a survey result (满意率)
+            # a share (占/占比) of the last count in the earlier one, when its own clause names no other subset
+            # ("746名，其中…159名，仅占21.3%"; not "…，其中涉企纠纷占比20%")
+            word = qualifier_word(clause)
+            share = word in ("占", "占比", "比例", "比重") and "其中" not in clause
             fallback = (not any(mentions[x].base_unit == PERCENT for x in range(counts[-1] + 1, i))
-                        and "率" in qualifier_word(clause) and not any(w in qualifier for w in _SURVEY_WORDS))
-            pair = _rate_parts(text, mentions, counts, qualifier, fallback)
+                        and (word == "率" or share) and not any(w in qualifier for w in _SURVEY_WORDS))
+            pair = _rate_parts(text, mentions, counts, qualifier, fallback, share)
             if pair is None:
                 break  # not clear which counts the rate is made of: say nothing
             j, k = pair
@@ -595,14 +653,15 @@ def _rate_qualifier(clause: str) -> str:
 
 
 def qualifier_word(clause: str) -> str:
-    """The rate word last used in the clause: 率 / 占比 / 比例 / 比重 ('' when none)."""
-    found = [(clause.rfind(w), w) for w in ("率", "占比", "比例", "比重")]
+    """The rate word last used in the clause: 率 / 占比 / 比例 / 比重 / 占 ('' when none)."""
+    found = [(clause.rfind(w), w) for w in ("率", "占比", "比例", "比重", "占")]
+    found = [(at + (1 if w == "占" and clause.startswith("占比", at) else 0), w) for at, w in found]
     at, word = max(found)
     return word if at >= 0 else ""
 
 
 def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier: str,
-                fallback: bool = True) -> tuple[int, int] | None:
+                fallback: bool = True, share: bool = False) -> tuple[int, int] | None:
     """(whole, part) for a rate among the counts before it, or None when that is not clear: the
     whole is the first count and is worded as a total (受理/办理/共…), or the part's words
     share the rate's name (纠错率 ← 纠错…件)."""
@@ -614,7 +673,7 @@ def _rate_parts(text: str, mentions: list[Mention], counts: list[int], qualifier
     named = [j for j in counts[1:] if qualifier and grams(qualifier) & grams(clause_of(j))]
     if len(named) == 1:
         return whole, named[0]
-    if fallback and len(counts) == 2 and any(w in clause_of(whole) for w in _TOTAL_WORDS):
+    if fallback and len(counts) == 2 and (any(w in clause_of(whole) for w in _TOTAL_WORDS) or share):
         return whole, counts[1]
     return None
 
@@ -629,12 +688,13 @@ def _parts_and_total(text: str, mentions: list[Mention]) -> list[tuple[Finding |
         marker = after.find("其中")
         if marker < 0 or any(x for x in mentions[i + 1:] if x.start < m.end + marker and x.base_unit == m.base_unit):
             continue
+        stop = min([at for at in (text.find(w, m.end + marker, s1) for w in _BEYOND) if at >= 0] or [s1])
         parts = [j for j in range(i + 1, len(mentions)) if mentions[j].start > m.end + marker
-                 and mentions[j].end <= s1 and mentions[j].base_unit == m.base_unit]
+                 and mentions[j].end <= stop and mentions[j].base_unit == m.base_unit]
         if not parts or m.approx or any(mentions[j].approx for j in parts):
             continue
         tail = text[m.end + marker:mentions[parts[-1]].start]
-        exhaustive = any(w in tail for w in _EXHAUSTIVE) or "分别" in text[m.end:m.end + marker + 6]
+        exhaustive = any(w in tail for w in _EXHAUSTIVE)
         total = sum((mentions[j].base_value for j in parts), Decimal(0))
         members = {i, *parts}
         if exhaustive and m.allows(total):

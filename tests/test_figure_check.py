@@ -237,6 +237,8 @@ def test_year_over_year_changes_that_add_up(text):
     ("全年受理行政复议案件16件，同比增长50%。", "50%", "33%"),
     ("全年受理行政复议案件16件，比上年减少4件。", "4件", "增加4件"),  # the wrong way
     ("行政复议纠错率14.5%，同比提高1.1个百分点。", "1.1个百分点", "2.1个百分点"),
+    ("全年受理行政复议案件16件，较2023年的13件增加4件。", "13件", "12件"),  # last year named by its year
+    ("全年受理行政复议案件16件，同比增幅达50%。", "50%", "33%"),
 ])
 def test_year_over_year_changes_that_do_not(text, found, expected):
     from assistant.inputs import load_inputs_text
@@ -252,6 +254,39 @@ def test_a_unit_only_the_inputs_use_is_read_and_checked():
     assert inputs.warnings and "斤" in inputs.warnings[0].zh  # still named as an unusual unit
     findings = check_figures("全年发放救济粮600斤。", inputs)
     assert [(f.kind, f.text, f.expected) for f in findings] == [("figure_mismatch", "600斤", "500斤")]
+
+
+RESPECTIVELY_INPUTS = ("report: {region: 某县, year: 2024}\nfigures:\n"
+                      "  - {id: received, label: 新接收社区矫正对象, value: 172, unit: 名}\n"
+                      "  - {id: released, label: 依法解除社区矫正对象, value: 165, unit: 名}\n"
+                      "  - {id: founded, label: 新设立经营主体, value: 5.2, unit: 万户, previous: 4.84}\n"
+                      "  - {id: closed, label: 办理企业注销, value: 8460, unit: 户, previous: 8049}\n")
+
+
+def test_numbers_listed_with_fenbie_go_with_their_items():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text(RESPECTIVELY_INPUTS)
+    right = ("全年新接收、依法解除社区矫正对象分别为172名、165名。"
+             "新设立经营主体5.2万户、办理企业注销8460户，同比分别增长7.4%和5.1%。")
+    assert check_figures(right, inputs) == []
+    swapped = right.replace("分别为172名、165名", "分别为165名、172名").replace("7.4%和5.1%", "5.1%和7.4%")
+    assert [(f.text, f.expected) for f in check_figures(swapped, inputs)] == [
+        ("165名", "172名"), ("172名", "165名"), ("5.1%", "7.4%"), ("7.4%", "5.1%")]
+
+
+@pytest.mark.parametrize("text", [
+    "审结63件，其中维持41件、撤销6件、确认违法3件、驳回复议申请8件、调解和解后终止5件，另有5件正在审理中。",
+    "全市执法人员746名，其中具有法律专业背景的159名，仅占21.3%。",
+    "全县18个司法所中，仅有1名工作人员的司法所有7个，占38.9%。",
+])
+def test_lists_and_shares_that_add_up(text):
+    assert check_figures(text) == []
+
+
+def test_shares_that_do_not_add_up():
+    findings = check_figures("全市执法人员746名，其中具有法律专业背景的159名，仅占23.1%。")
+    assert [(f.kind, f.text, f.expected) for f in findings] == [("figure_derived_mismatch", "23.1%", "21.3%")]
 
 
 def test_rates_not_made_of_the_counts_beside_them_are_left_alone():
