@@ -183,9 +183,10 @@ class Registry:
     def outdated(self, entry: Entry, report_year: int | None) -> tuple[bool, str]:
         """Whether citing `entry` in a report on `report_year` is out of date, and why (Chinese).
 
-        A version counts as outdated once its successor was promulgated, or it was repealed or
-        expired, by the end of the report's year (the report is written early the next year). With
-        no year, today's date is used."""
+        A version counts as outdated once its successor took effect (or, with no date of effect,
+        was promulgated), or it was repealed or expired, by the end of the report's year: a 2023
+        report may cite the 2017 text of a law whose revision took effect on 2024-01-01. With no
+        year, today's date is used."""
         cutoff = f"{report_year}-12-31" if report_year else date.today().isoformat()
         successor = self.successor(entry)
         if entry.expires and entry.expires < cutoff:
@@ -194,9 +195,9 @@ class Registry:
         if entry.status == CURRENT:
             return False, ""
         if successor:
-            since = successor.promulgated or successor.effective
-            if since and since > cutoff:
+            if (successor.effective or successor.promulgated or "") > cutoff:
                 return False, ""
+            since = successor.promulgated or successor.effective
             if successor.key == entry.key:
                 when = f"已于{_cn_date(since)}修订或修正，应引用现行版本" if since else "已有新版本"
             else:

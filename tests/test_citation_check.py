@@ -95,6 +95,8 @@ def test_outdated_as_of_the_report_year(registry, texts, text, year, successor):
 def test_not_outdated_before_the_change(registry, texts):
     assert check_citations("依照《法规规章备案条例》备案。", registry, 2023, texts) == []
     assert check_citations("落实《法治政府建设实施纲要（2021—2025年）》。", registry, 2025, texts) == []
+    # the 2023 revision of the law took effect on 2024-01-01: in 2023 the 2017 text was the one in force
+    assert check_citations("依照《中华人民共和国行政复议法》（2017年修正）第二十八条作出决定。", registry, 2023, texts) == []
 
 
 def test_article_missing(registry, texts):
