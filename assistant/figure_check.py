@@ -270,8 +270,8 @@ class FigureBinder:
             # the source itself is approximate ("5900余次": at least 5900, below 6000): accept a
             # wording whose range overlaps [v, v + round step)
             step = round_step_of(value, Decimal(1), true)
-            low, high, _, high_in = m.interval()
-            return low < true + step and (high >= true if high_in else high > true)
+            low, high, _, _ = m.interval()
+            return low < true + step and high > true  # the source is above v: "近460人次" is not "460余人次"
         return m.allows(true)
 
     def bind(self, text: str, mentions: list[Mention], tree: ReportTree | None = None, use_values: bool = True,

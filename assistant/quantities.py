@@ -26,7 +26,8 @@ _ARABIC = r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE = r"[零〇一二三四五六七八九十百千万亿两]+(?:点[零〇一二三四五六七八九]+)?"
 _CORE = re.compile(rf"百分之(?P<pct>{_ARABIC}|{_CHINESE})|(?P<ar>{_ARABIC})|(?P<cn>{_CHINESE})")
 _CN_DIGIT = set("零〇一二三四五六七八九两")
-_ABOVE_PREFIX = ("超过", "逾", "高于", "多于")
+_ABOVE_PREFIX = ("超过", "不少于", "不低于", "突破", "多于", "高于", "逾", "超")
+_AT_LEAST = ("以上", "不少于", "不低于", "突破")  # at least X, with no upper bound
 _NEAR_PREFIX = ("将近", "接近", "近")
 _ABOUT_PREFIX = ("大约", "约")
 _ABOVE_SUFFIX = ("以上", "之多")
@@ -46,6 +47,12 @@ _EXCLUDE_PATTERNS = [
     r"第[零〇一二三四五六七八九十百千两\d]+",  # ordinals, articles
     r"[（(][零〇一二三四五六七八九十\d]{1,3}[）)]",  # (一) (1)
     r"\d+(?:\.\d+){2,}|\d+\.\d+(?=版)",  # 1.1.3 (clause numbers), 2.0版 (versions)
+    r"数[十百千万]+",  # 数十场, 数百人: vague, not a figure
+    r"\d+\s*[×xX*]\s*\d+\s*小时",  # 7×24小时 service
+    r"\d+分钟(?=[\u4e00-\u9fff]{0,10}圈)",  # 15分钟公共法律服务圈
+    r"前[\d一二三四五六七八九十两]+(?:名|位)",  # rankings: 位列全市前3名
+    r"连续[\d一二三四五六七八九十两]+(?:年|届|次)",  # 连续3年
+    r"近[\d一二三四五六七八九十两]+年(?:来|以来)",  # 近3年来
 ]
 
 
@@ -72,7 +79,7 @@ class Mention:
         """(low, high, low inclusive, high inclusive) of the true values this wording allows."""
         v, step = self.base_value, self.step
         if self.approx == "above":
-            if "以上" in self.text:  # "达95%以上", "1000人次以上": at least X, no upper bound
+            if any(w in self.text for w in _AT_LEAST):  # "达95%以上", "不少于1.5万户": at least X, no upper bound
                 return v, Decimal("Infinity"), True, False
             round_step = max(step, round_step_of(self.value, step, self.base_value))
             return v, v + round_step, False, False  # "5900余次": above X, below the next round step
@@ -141,6 +148,22 @@ def find_quantities(text: str, extra_units: tuple[str, ...] = ()) -> list[Mentio
     return mentions
 
 
+def _approximation(norm: str, start: int, end: int, approx: str | None) -> tuple[int, int, str | None]:
+    """Widen a number's span over the words that make it approximate: 以上/左右 after it,
+    超过/近/约 before it. Returns (start, end, approx)."""
+    for suffix in _ABOVE_SUFFIX + _ABOUT_SUFFIX:
+        if norm.startswith(suffix, end):
+            approx = "above" if suffix in _ABOVE_SUFFIX else "about"
+            end += len(suffix)
+            break
+    for prefixes, kind in ((_ABOVE_PREFIX, "above"), (_NEAR_PREFIX, "near"), (_ABOUT_PREFIX, "about")):
+        hit = next((p for p in prefixes if norm.endswith(p, 0, start)), None)
+        if hit and approx is None:
+            approx, start = kind, start - len(hit)
+            break
+    return start, end, approx
+
+
 def _read_mention(norm: str, text: str, m: re.Match, extra: tuple[str, ...] = ()) -> Mention | None:
     s, e = m.span()
     chinese = m.group("cn") is not None or (m.group("pct") is not None and not re.match(r"\d", m.group("pct")))
@@ -150,7 +173,8 @@ def _read_mention(norm: str, text: str, m: re.Match, extra: tuple[str, ...] = ()
         if value is None:
             return None
         step = _step_of(raw, chinese)
-        return Mention(s, e, s + 3, e, text[s:e], value, PERCENT, PERCENT, value, step, None, chinese)
+        start, end, approx = _approximation(norm, s, e, None)
+        return Mention(start, end, s + 3, e, text[start:end], value, PERCENT, PERCENT, value, step, approx, chinese)
     raw = m.group("ar") or m.group("cn")
     if chinese:
         if not (set(raw) & _CN_DIGIT or raw.startswith("十")):
@@ -182,18 +206,7 @@ def _read_mention(norm: str, text: str, m: re.Match, extra: tuple[str, ...] = ()
         return None  # 三年行动, 两个月: time phrases written in words
     if unit == "日" and not chinese and norm[max(0, s - 1):s] == "月":
         return None
-    end = pos + len(unit)
-    for suffix in _ABOVE_SUFFIX + _ABOUT_SUFFIX:
-        if norm.startswith(suffix, end):
-            approx = "above" if suffix in _ABOVE_SUFFIX else "about"
-            end += len(suffix)
-            break
-    start = s
-    for prefixes, kind in ((_ABOVE_PREFIX, "above"), (_NEAR_PREFIX, "near"), (_ABOUT_PREFIX, "about")):
-        hit = next((p for p in prefixes if norm.endswith(p, 0, s)), None)
-        if hit and approx is None:
-            approx, start = kind, s - len(hit)
-            break
+    start, end, approx = _approximation(norm, s, pos + len(unit), approx)
     value *= multiplier
     step *= multiplier
     base_unit, scale = split_unit(unit)

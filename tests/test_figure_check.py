@@ -94,6 +94,8 @@ def test_correct_wordings_are_not_mismatches(seed_inputs, text):
 
 
 NON_STATISTICS = [
+    "开展普法活动数十场，压实两个责任，实现三个转变，办好十件实事。",  # vague counts and slogans
+    "热线7×24小时服务，打造15分钟公共法律服务圈，连续3年位列全市前3名，近3年来持续向好。",
     "2023年，我市推进法治政府建设；2024年2月27日报送，3月份公开。",
     "深入学习贯彻党的二十大和二十届二中全会精神，落实《法治政府建设实施纲要（2021—2025年）》。",
     "一是加强领导；二是健全机制。（一）依法履职（二）科学决策 1.完善制度。",
@@ -245,6 +247,25 @@ def test_year_over_year_changes_that_do_not(text, found, expected):
 
     findings = check_figures(text, load_inputs_text(YOY_INPUTS))
     assert [(f.text, f.expected, f.severity) for f in findings] == [(found, expected, "error")]
+
+
+AT_LEAST_INPUTS = ("figures:\n  - {id: a, label: 新设立经营主体, value: 15600, unit: 户}\n"
+                   "  - {id: b, label: 出庭应诉率, value: 96.5, unit: '%'}\n"
+                   "  - {id: c, label: 培训行政执法人员, value: 460, unit: 人次, approx: true}\n")
+
+
+@pytest.mark.parametrize("text,wrong", [
+    ("新设立经营主体超1.5万户。", None), ("新设立经营主体突破1.5万户。", None), ("新设立经营主体不少于1.5万户。", None),
+    ("出庭应诉率达到百分之九十以上。", None), ("全年培训行政执法人员460余人次。", None),
+    ("新设立经营主体超1.6万户。", "超1.6万户"), ("出庭应诉率达到百分之九十九以上。", "百分之九十九以上"),
+    ("全年培训行政执法人员近460人次。", "近460人次"),  # the source is above 460
+])
+def test_at_least_and_above(text, wrong):
+    from assistant.inputs import load_inputs_text
+
+    findings = check_figures(text, load_inputs_text(AT_LEAST_INPUTS))
+    assert [f.text for f in findings if f.kind == "figure_mismatch"] == ([wrong] if wrong else [])
+    assert len(findings) == (1 if wrong else 0)
 
 
 def test_a_unit_only_the_inputs_use_is_read_and_checked():
