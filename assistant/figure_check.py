@@ -30,7 +30,7 @@ from .numerals import int_to_cn
 from .quantities import (Mention, clause_bounds, find_quantities, paragraph_bounds, round_step_of,
                          sentence_bounds)
 from .report_tree import ASIDE, ReportTree, parse_report
-from .units import PERCENT, POINTS, compatible, split_unit
+from .units import MULTIPLE, PERCENT, POINTS, compatible, split_unit
 
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
 _RATE_WORDS = ("率", "占比", "比例", "比重", "占")
@@ -44,7 +44,9 @@ _GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "�
                   "本级", "累计", "共计", "合计", "总计", "其中", "达到", "一共", "总共", "分别", "各级", "共有", "全部",
                   "我市", "我县", "我区", "我州", "我省", "我局", "本市", "本县", "本区", "目前", "截至", "当前",
                   "现有", "以来", "包括", "在内", "总数", "数量", "上年", "去年", "上一年", "同期", "同比", "环比",
-                  "年底", "年末", "年初", "年度", "仅占", "占到", "达到", "提高到", "增长到", "上升到")
+                  "年底", "年末", "年初", "年度", "仅占", "占到", "达到", "提高到", "增长到", "上升到", "提升到",
+                  "增加到", "下降到", "降低到", "减少到", "提高至", "提升至", "增加至", "增长至", "上升至", "下降至",
+                  "降低至", "减少至", "降至", "升至")
 _FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
 _PHRASE_BREAK = frozenset("因被依而经并且均已由于和及是，,、；;：:。！？\n（(")
 
@@ -133,9 +135,11 @@ class FigureBinder:
                 section = node.path
                 heads = self._heading_grams(tree, node.path)
         own = text[a:m.start] + " " + text[m.end:near_end]
-        if item is not None:  # "新接收、依法解除社区矫正对象分别为172名、165名": 172名 is 新接收's
-            own, a = item, m.start
-        near, sentence, paragraph = (grams(own), grams(without_others(s0, s1)), grams(without_others(p0, p1)))
+        whole_sentence = without_others(s0, s1)
+        if item is not None:  # "新接收、依法解除社区矫正对象分别为172名、165名": 172名 is 新接收's,
+            own, a = item, m.start  # and the sentence is one statement about the whole list
+            whole_sentence = text[s0:s1]
+        near, sentence, paragraph = (grams(own), grams(whole_sentence), grams(without_others(p0, p1)))
         after = ""
         for ch in text[m.end:m.end + 8]:
             if ch in _PHRASE_BREAK:
@@ -469,6 +473,9 @@ class _Respectively:
 
 
 _LIST_GAP = re.compile(r"^[、和及与，,\s]*$")
+# "分别为", "同比分别增长", "分别同比增长", "分别比上年下降", "分别占"
+_FENBIE = re.compile(r"分别\s*(?:比上年|较上年|比去年|较去年|同比|环比)?\s*"
+                     r"(?:为|是|达到|达|有|占|增长了?|增加了?|提高了?|提升了?|上升了?|下降了?|减少了?|降低了?)?")
 _ITEM_SPLIT = re.compile(r"[、和及与]")
 
 
@@ -476,7 +483,7 @@ def respectively(text: str, mentions: list[Mention]) -> dict[int, _Respectively]
     """The numbers that follow a "分别", each with its place and, when the words before 分别 list as
     many items as there are numbers, its own item."""
     out: dict[int, _Respectively] = {}
-    for fm in re.finditer(r"分别(?:为|是|达到|达|有|增长|增加|提高|下降|减少|降低|上升)?", text):
+    for fm in _FENBIE.finditer(text):
         after = [j for j, m in enumerate(mentions) if m.start >= fm.end()]
         group: list[int] = []
         pos = fm.end()
@@ -497,6 +504,7 @@ def respectively(text: str, mentions: list[Mention]) -> dict[int, _Respectively]
 
 
 _PREVIOUS_MARK = re.compile(r"上年|去年|上一年|前一年|同期|同比")
+_CHANGE_TO = re.compile(r"\s*(?:提高|提升|增加|增长|上升|下降|降低|减少|压缩|缩短|升|降)(?:到|至)")
 _UP = ("增加", "增长", "提高", "上升", "提升", "增幅", "多")
 _DOWN = ("减少", "下降", "降低", "压缩", "缩短", "降幅", "少")
 
@@ -519,6 +527,8 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
         a, _ = clause_bounds(text, m.start, m.end)
         s0, _ = sentence_bounds(text, m.start, m.end)
         before = text[a:m.start]
+        if i in lists:  # "同比分别增加60件、52件": the change word is at 分别, not in 52件's own clause
+            before = text[min(a, lists[i].at):m.start]
         change = next((w for w in _UP + _DOWN if w in before), None)
         marked = _PREVIOUS_MARK.search(text[s0:m.start]) or (year and f"{year - 1}年" in text[s0:m.start])
         # the figure stated last before it in the sentence, if it has last year's value; in a 分别 list
@@ -529,9 +539,27 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
             if len(listed) >= lists[i].size:
                 base = bindings[listed[len(listed) - lists[i].size + lists[i].index]]
         base = base if base is not None and base.figure.previous is not None else None
+        if m.base_unit == MULTIPLE and marked and base is not None:  # "是上年的1.1倍"
+            fig = base.figure
+            now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
+            if now is not None and then:
+                times = now / then
+                if m.allows(times):
+                    out.append((None, i))
+                else:
+                    stated = restate(m, text, times)
+                    out.append((Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                                        f"“{fig.label}”本年{inputs.display(fig.id)}、上年{format_number(fig.previous)}"
+                                        f"{fig.unit or ''}，是上年的{stated}，正文写的是“{m.text}”。", figure_id=fig.id,
+                                        expected=stated, found=m.text, suggestion=f"改为“{stated}”"), i))
+            continue
         if change is None and marked and (_PREVIOUS_MARK.search(before) or (year and f"{year - 1}年" in before)):
-            # last year's own value: "受理16件，比上年的12件…"
+            # last year's own value: "受理16件，比上年的12件…", or "由上年的52%提升至65%" (the figure after it)
             fig = base.figure if base is not None else None
+            then_now = _CHANGE_TO.match(text, m.end)
+            if then_now and i + 1 < len(mentions) and mentions[i + 1].start == then_now.end():
+                following = bindings.get(i + 1)
+                fig = following.figure if following is not None and following.figure.previous is not None else None
             if fig is None:
                 cands = [c for c in binder.candidates(text, m, tree, use_values=False) if c.figure.previous is not None]
                 fig = cands[0].figure if cands and cands[0].words >= _MIN_WORDS else None
@@ -568,7 +596,7 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
         way = "增加" if now > then else ("减少" if now < then else "持平")
         stated = restate(m, text, expected)
         out.append((Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
-                            f"“{fig.label}”本年{format_number(inputs.value(fig.id))}{fig.unit or ''}、上年"
+                            f"“{fig.label}”本年{inputs.display(fig.id)}、上年"
                             f"{format_number(fig.previous)}{fig.unit or ''}，比上年{way}{stated}，正文写的是“{change}{m.text}”。",
                             figure_id=fig.id, expected=stated if not wrong_way else f"{way}{stated}", found=m.text,
                             suggestion=f"改为“{way}{stated}”" if wrong_way else f"改为“{stated}”",

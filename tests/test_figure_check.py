@@ -226,6 +226,7 @@ YOY_INPUTS = ("report: {region: 某县, year: 2024}\nfigures:\n"
     "全年受理行政复议案件16件，同比增长33.3%。",
     "全年受理行政复议案件16件，较去年增长33%。",
     "行政复议纠错率14.5%，同比提高2.1个百分点。",
+    "全年受理行政复议案件16件，是上年的1.3倍。",
 ])
 def test_year_over_year_changes_that_add_up(text):
     from assistant.inputs import load_inputs_text
@@ -241,6 +242,7 @@ def test_year_over_year_changes_that_add_up(text):
     ("行政复议纠错率14.5%，同比提高1.1个百分点。", "1.1个百分点", "2.1个百分点"),
     ("全年受理行政复议案件16件，较2023年的13件增加4件。", "13件", "12件"),  # last year named by its year
     ("全年受理行政复议案件16件，同比增幅达50%。", "50%", "33%"),
+    ("全年受理行政复议案件16件，是上年的1.5倍。", "1.5倍", "1.3倍"),
 ])
 def test_year_over_year_changes_that_do_not(text, found, expected):
     from assistant.inputs import load_inputs_text
@@ -294,6 +296,33 @@ def test_numbers_listed_with_fenbie_go_with_their_items():
     swapped = right.replace("分别为172名、165名", "分别为165名、172名").replace("7.4%和5.1%", "5.1%和7.4%")
     assert [(f.text, f.expected) for f in check_figures(swapped, inputs)] == [
         ("165名", "172名"), ("172名", "165名"), ("5.1%", "7.4%"), ("7.4%", "5.1%")]
+
+
+MORE_YOY = ("report: {year: 2024}\nfigures:\n"
+            "  - {id: o, label: 网上可办率, value: 98.7, unit: '%', previous: 96.6}\n"
+            "  - {id: s, label: 即办件占比, value: 65, unit: '%', previous: 52}\n"
+            "  - {id: legal, label: 办理法律援助案件, value: 1236, unit: 件, previous: 1141}\n"
+            "  - {id: crim, label: 刑事法律援助案件占比, value: 41.4, unit: '%'}\n"
+            "  - {id: civil, label: 民事法律援助案件占比, value: 56.5, unit: '%'}\n"
+            "  - {id: got, label: 收到行政复议申请, value: 156, unit: 件, previous: 96}\n"
+            "  - {id: took, label: 受理行政复议申请, value: 142, unit: 件, previous: 90}\n"
+            "  - {id: suits, label: 行政诉讼一审案件, value: 58, unit: 件, previous: 67}\n"
+            "  - {id: lost, label: 败诉率, value: 5.2, unit: '%', previous: 7.5}\n")
+MORE_YOY_TEXT = ("网上可办率达98.7%，即办件占比由上年的52%提升至65%。"
+                 "办理法律援助案件由上年的1141件增加到1236件，其中刑事、民事案件分别占41.4%、56.5%。"
+                 "收到行政复议申请156件、受理行政复议申请142件，同比分别增加60件、52件。"
+                 "行政诉讼一审案件58件，败诉率5.2%，分别比上年下降9件和2.3个百分点。")
+
+
+def test_more_ways_of_writing_last_year_and_lists():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text(MORE_YOY)
+    assert check_figures(MORE_YOY_TEXT, inputs) == []
+    wrong = (MORE_YOY_TEXT.replace("上年的52%", "上年的50%").replace("56.5%", "65.5%")
+             .replace("60件、52件", "60件、25件").replace("9件和2.3个百分点", "9件和3.2个百分点"))
+    assert [(f.text, f.expected) for f in check_figures(wrong, inputs)] == [
+        ("50%", "52%"), ("65.5%", "56.5%"), ("25件", "52件"), ("3.2个百分点", "2.3个百分点")]
 
 
 @pytest.mark.parametrize("text", [
