@@ -52,9 +52,9 @@ def misspelling_of(cited: str, title: str) -> bool:
 
     a, b = normalise_title(split_cited_version(cited)[0]), normalise_title(title)
     period_a, period_b = _NORMAL_PERIOD.search(a), _NORMAL_PERIOD.search(b)
-    if period_a and (not period_b or period_a.group(0) != period_b.group(0)):
-        return False
     base_a, base_b = _NORMAL_PERIOD.sub("", a), _NORMAL_PERIOD.sub("", b)
+    if period_a and (not period_b or period_a.group(0) != period_b.group(0)):
+        return base_a == base_b  # the same document with a period no version of it has: (2021—2035年)
     ops = Levenshtein.editops(base_a, base_b)
     replaced = sum(1 for op in ops if op[0] == "replace")
     # a slip adds, drops or mistypes a character or two; two characters replaced make another
