@@ -197,12 +197,16 @@ class FigureBinder:
         out.sort(key=lambda b: b.score, reverse=True)
         return out
 
-    @staticmethod
-    def _clear(text: str, mentions: list[Mention], options: dict[int, list[Binding]]) -> set[int]:
+    def _clear(self, text: str, mentions: list[Mention], options: dict[int, list[Binding]],
+               named: set[int]) -> set[int]:
         """The mentions whose figure is clear: the value agrees, or the words fit one figure
         better (by _MARGIN) than any other not already claimed by another number of the paragraph.
         "成功化解480件" fits 人民调解成功化解案件 and 成功化解物业纠纷 about equally, but the latter is
-        "成功化解物业纠纷64件" a few words on, so the former is meant."""
+        "成功化解物业纠纷64件" a few words on, so the former is meant. Among figures that fit about
+        equally, one is also clear when only its own words (those the others lack) occur in the
+        sentence: "交通运输局培训…，交通运输局主动公开…，审查行政合同45份" is 交通运输局's.
+        `options[i]` is put in order with the clear figure first; a mention decided by its sentence
+        goes into `named` (only that figure may then be bound to it)."""
         paragraph = {i: paragraph_bounds(text, m.start, m.end)[0] for i, m in enumerate(mentions)}
         claimed: dict[int, set[str]] = {}
         clear: set[int] = set()
@@ -215,11 +219,41 @@ class FigureBinder:
                 top = cands[0]
                 taken = claimed.get(paragraph[i], set())
                 rivals = [c for c in cands[1:] if c.figure.id != top.figure.id and c.figure.id not in taken]
-                if top.consistent or not any(c.words >= top.words - _MARGIN for c in rivals):
-                    clear.add(i)
-                    claimed.setdefault(paragraph[i], set()).add(top.figure.id)
-                    changed = True
+                close = [c for c in rivals if c.words >= top.words - _MARGIN]
+                if not top.consistent and close:
+                    # words that name one of them may stand in another clause of the sentence
+                    # ("全年交通运输局培训…，审查行政合同11份"): look at every figure the words fit
+                    chosen = self._only_one_named(text, mentions[i], [top, *rivals])
+                    if chosen is None:
+                        continue
+                    cands.remove(chosen)
+                    cands.insert(0, chosen)
+                    top = chosen
+                    named.add(i)
+                clear.add(i)
+                claimed.setdefault(paragraph[i], set()).add(top.figure.id)
+                changed = True
         return clear
+
+    def _only_one_named(self, text: str, m: Mention, pool: list[Binding]) -> Binding | None:
+        """Of figures the words fit, the one whose whole label is said in the number's sentence
+        (in any clause) when no other comes close: "全年交通运输局培训…，审查行政合同11份" names
+        交通运输局审查行政合同, not 税务局审查行政合同."""
+        s0, s1 = sentence_bounds(text, m.start, m.end)
+        said = grams(text[s0:s1])
+        scored = []
+        for c in pool:
+            best = 0.0
+            for label, total in self._labels[c.figure.id]:
+                hits = label & said
+                best = max(best, self._coverage(frozenset(hits), total, said) if hits else 0.0)
+            scored.append((best, c))
+        scored.sort(key=lambda x: x[0], reverse=True)
+        if not scored or scored[0][0] < 0.9:
+            return None
+        if len(scored) > 1 and scored[1][0] > scored[0][0] - 0.1:
+            return None
+        return scored[0][1]
 
     def foreign_words(self, fig: Figure, at_number: tuple[str, str]) -> list[str]:
         """Words at a number that the figure's labels do not explain: runs of two or more
@@ -287,10 +321,11 @@ class FigureBinder:
         # in a 分别 list whose items can be told apart, the order decides, not which value fits
         item = {i: lists[i].item for i in lists if lists[i].item is not None}
         options = {i: [c for c in self.candidates(text, m, tree, use_values and i not in item, previous_values,
-                                                  clauses, item.get(i))[:4]
+                                                  clauses, item.get(i))
                        if c.words >= _MIN_WORDS] for i, m in enumerate(mentions)}
-        for i in self._clear(text, mentions, options):
-            for rank, cand in enumerate(options[i]):
+        named: set[int] = set()
+        for i in self._clear(text, mentions, options, named):
+            for rank, cand in enumerate(options[i][:1] if i in named else options[i][:4]):
                 proposals.append((cand.score, -rank, i, cand))
         proposals.sort(key=lambda p: (p[0], p[1]), reverse=True)
         taken: dict[int, Binding] = {}

@@ -132,7 +132,10 @@ def bench_figures(runs: int) -> dict:
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
-    return {"characters": len(text), "figures_in_inputs": len(inputs.figures), "numbers_in_text": len(mentions),
+    # each planted number is its figure's value + 7: the finding must name that figure's value
+    right = sum(1 for f in findings if f.kind == "figure_mismatch" and f.figure_id
+                and inputs.value(f.figure_id) + 7 == Decimal(re.sub(r"[^\d.]", "", f.found or "")))
+    return {"right_figure": right, "characters": len(text), "figures_in_inputs": len(inputs.figures), "numbers_in_text": len(mentions),
             "formulas": sum(1 for f in inputs.figures if f.formula), "approx": sum(1 for f in inputs.figures if f.approx),
             "deliberately_wrong": wrong, "findings": kinds,
             "check_figures_median_s": round(median, 4), "check_figures_runs_s": [round(t, 4) for t in times],
@@ -287,7 +290,8 @@ def main() -> None:
     rows.append(["  baseline: find_citations alone", "", cit["baseline_find_citations_median_s"] * 1000, "", "", ""])
     bl.table(["check", "input", "median ms", "peak MiB", "goal", ""], rows,
              title=f"Checkers, median of {runs} runs after warm-up")
-    print(f"\nfigure findings: {fig['findings']} (5 numbers were written wrong on purpose)")
+    print(f"\nfigure findings: {fig['findings']} ({fig['deliberately_wrong']} numbers were written wrong on purpose; "
+          f"{fig['right_figure']} reported against the right figure)")
     print(f"citation findings (registry only): {cit['findings']}")
     if "with_texts_findings" in cit:
         print(f"citation findings (with texts): {cit['with_texts_findings']}")

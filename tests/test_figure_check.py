@@ -270,6 +270,20 @@ def test_at_least_and_above(text, wrong):
     assert len(findings) == (1 if wrong else 0)
 
 
+def test_figures_that_differ_only_by_a_name_said_elsewhere_in_the_sentence():
+    """Every department has a 审查行政合同 figure; the number's own clause does not say which, the
+    sentence does (in another clause): that department's figure is meant."""
+    from assistant.inputs import load_inputs_text
+
+    depts = ["市场监督管理局", "交通运输局", "税务局", "商务局"]
+    inputs = load_inputs_text("figures:\n" + "".join(
+        f"  - {{id: d{k}, label: {d}审查行政合同, value: {10 + k}, unit: 份}}\n"
+        f"  - {{id: t{k}, label: {d}培训执法人员, value: {100 + k}, unit: 人次}}\n" for k, d in enumerate(depts)))
+    text = "全年市场监督管理局培训执法人员100人次，审查行政合同17份。全年交通运输局培训执法人员101人次，审查行政合同11份。"
+    findings = check_figures(text, inputs)
+    assert [(f.text, f.figure_id, f.expected) for f in findings] == [("17份", "d0", "10份")]
+
+
 def test_a_unit_only_the_inputs_use_is_read_and_checked():
     from assistant.inputs import load_inputs_text
 
