@@ -55,6 +55,9 @@ def misspelling_of(cited: str, title: str) -> bool:
     base_a, base_b = _NORMAL_PERIOD.sub("", a), _NORMAL_PERIOD.sub("", b)
     if period_a and (not period_b or period_a.group(0) != period_b.group(0)):
         return base_a == base_b  # the same document with a period no version of it has: (2021—2035年)
+    stem_a, stem_b = _TYPE_WORD.sub("", base_a), _TYPE_WORD.sub("", base_b)
+    if stem_a and stem_a == stem_b:  # only the kind of document differs: 《政府信息公开规定》 for …条例
+        return True
     ops = Levenshtein.editops(base_a, base_b)
     replaced = sum(1 for op in ops if op[0] == "replace")
     # a slip adds, drops or mistypes a character or two; two characters replaced make another
@@ -63,4 +66,5 @@ def misspelling_of(cited: str, title: str) -> bool:
 
 
 _NORMAL_PERIOD = re.compile(r"\(\d{4}-\d{4}年\)")
+_TYPE_WORD = re.compile(r"(?:实施条例|实施细则|暂行条例|暂行规定|暂行办法|条例|规定|办法|细则|决定|意见|法)$")
 

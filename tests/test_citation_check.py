@@ -61,6 +61,10 @@ def test_unknown_title_suggests_the_nearest(registry, texts):
     assert kinds(findings) == [("citation_unknown", "warning", "《优化营商环境暂行条例》")]
     assert findings[0].expected == "优化营商环境条例"
     assert findings[0].suggestion == "改为《优化营商环境条例》"
+    # only the kind of document is wrong: still a slip
+    findings = check_citations("依照《政府信息公开规定》和《行政处罚条例》办理。", registry, 2024, texts)
+    assert [(f.kind, f.expected) for f in findings] == [
+        ("citation_unknown", "中华人民共和国政府信息公开条例"), ("citation_unknown", "中华人民共和国行政处罚法")]
 
 
 def test_a_different_document_with_a_similar_name_is_not_a_misspelling(registry, texts):
