@@ -255,6 +255,23 @@ class FigureBinder:
             return None
         return scored[0][1]
 
+    def other_unit(self, text: str, m: Mention, tree: ReportTree | None) -> Figure | None:
+        """A figure this number plainly is, but for a unit that is easy to mix up with its own
+        (人 / 人次, 次 / 人次): its words fit well, nothing else in them, the value equal."""
+        confusable = _CONFUSABLE.get(m.base_unit)
+        if not confusable:
+            return None
+        ctx = self.context(text, m, tree)
+        best, best_words = None, _MIN_WORDS * 2
+        for fig in self.inputs.figures:
+            if split_unit(fig.unit)[0] not in confusable or self.foreign_words(fig, ctx.at_number):
+                continue
+            value = self.inputs.value(fig.id)
+            words = self.word_score(fig, ctx)
+            if value is not None and m.allows(_to_base(fig, value)) and words > best_words:
+                best, best_words = fig, words
+        return best
+
     def foreign_words(self, fig: Figure, at_number: tuple[str, str]) -> list[str]:
         """Words at a number that the figure's labels do not explain: runs of two or more
         characters before it (in its clause), or right after it ("9件行政复议申请案件"), that
@@ -487,6 +504,20 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
             if finding is not None:
                 findings.append(finding)
                 flagged.add(i)
+    if inputs is not None and inputs.figures:
+        binder = FigureBinder(inputs)
+        for i, m in enumerate(mentions):
+            if i in supported or i in flagged:
+                continue
+            fig = binder.other_unit(text, m, tree)
+            if fig is not None:  # "培训执法人员1050人" for 1050人次: the number is right, the unit is not
+                flagged.add(i)
+                shown = inputs.display(fig.id)
+                findings.append(Finding(
+                    kind="figure_mismatch", severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
+                    message=f"“{fig.label}”的单位是“{fig.unit}”，正文写成了“{m.unit}”（{m.text}）。",
+                    figure_id=fig.id, expected=shown, found=m.text, suggestion=f"改为“{shown}”",
+                    details={"unit": fig.unit}))
     if inputs is not None:
         for i, m in enumerate(mentions):
             if i in supported or i in flagged:
@@ -538,6 +569,7 @@ def respectively(text: str, mentions: list[Mention]) -> dict[int, _Respectively]
     return out
 
 
+_CONFUSABLE = {"人": ("人次",), "人次": ("人", "次"), "次": ("人次",)}  # people vs attendances: not the same
 _PREVIOUS_MARK = re.compile(r"上年|去年|上一年|前一年|同期|同比")
 _CHANGE_TO = re.compile(r"\s*(?:提高|提升|增加|增长|上升|下降|降低|减少|压缩|缩短|升|降)(?:到|至)")
 _UP = ("增加", "增长", "提高", "上升", "提升", "增幅", "多")

@@ -213,7 +213,10 @@ def test_people_and_cases_in_either_measure_word():
                               "  - {id: cases, label: 办理法律援助案件, value: 16, unit: 件}\n")
     assert check_figures("全市执业律师45人，新增执业律师5名，提供法律咨询1200人次，办理法律援助案件16起。", inputs) == []
     wrong = check_figures("全市执业律师46位，提供法律咨询1200人。", inputs)
-    assert [(f.kind, f.text) for f in wrong] == [("figure_mismatch", "46位"), ("figure_unsupported", "1200人")]
+    assert [(f.kind, f.text, f.expected) for f in wrong] == [("figure_mismatch", "46位", "45位"),
+                                                             ("figure_mismatch", "1200人", "1200人次")]
+    assert "单位是“人次”" in wrong[1].message  # people are not attendances
+    assert [f.kind for f in check_figures("提供法律咨询1300人。", inputs)] == ["figure_unsupported"]
 
 
 YOY_INPUTS = ("report: {region: 某县, year: 2024}\nfigures:\n"

@@ -52,7 +52,7 @@ PLANTS = [
     ("yunxi", "《中华人民共和国行政处罚法》第三十三条", "《中华人民共和国行政处罚法》第八十八条",
      "citation_article_missing", "error"),
     ("yunxi", "排查近5000次", "排查5000余次", "figure_mismatch", "error"),
-    ("yunxi", "累计培训1050人次", "累计培训1050人", "figure_unsupported", "warning"),  # 人 is not 人次
+    ("yunxi", "累计培训1050人次", "累计培训1050人", "figure_mismatch", "error"),  # 人 is not 人次
     ("yunxi", "对照《法治政府建设实施纲要（2021—2025年）》", "对照《法治政府建设实施纲要（2021—2035年）》",
      "citation_unknown", "warning"),
     ("jiangzhou", "第三十二条、第三十三条", "第三十二条、第九十三条", "citation_article_missing", "error"),
