@@ -18,9 +18,10 @@ def lookup_article(ws, title: str, article: str | int, report_year: int | None =
                        "例如：article 《行政复议法》 第二条", "e.g. article 《行政复议法》 第二条")
     resolution = ws.registry.resolve(title, report_year)
     full_title = resolution.entry.title if resolution else raw_title
-    if ws.kb.find_regulation(full_title, version) is None and ws.kb.find_regulation(raw_title, version) is not None:
-        full_title = raw_title  # ingested under a title the registry does not know
-    if resolution and ws.kb.find_regulation(full_title, version) is None:
+    doc = ws.kb.find_regulation(full_title, version)
+    if doc is None and (as_cited := ws.kb.find_regulation(raw_title, version)) is not None:
+        full_title, doc = raw_title, as_cited  # ingested under a title the registry does not know
+    if resolution and doc is None:
         raise NotFound(f"登记表中有《{full_title}》，但知识库中没有《{full_title}》的文本。",
                        f"The registry knows 《{full_title}》 but its text is not in the knowledge base.",
                        "先把法规文本加入知识库：python -m assistant ingest 文件 --kind regulation",
@@ -30,7 +31,6 @@ def lookup_article(ws, title: str, article: str | int, report_year: int | None =
     if resolution:
         outdated, why = ws.registry.outdated(resolution.entry, report_year)
         note = why if outdated else f"{resolution.entry.status}"
-    doc = ws.kb.find_regulation(full_title, version)
     if version and doc is not None and not any(
             str(doc["extra"].get(k) or "").startswith(version) for k in ("promulgated", "version")):
         shown = str(doc["extra"].get("promulgated") or "")[:4] or "现有"

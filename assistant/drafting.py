@@ -290,69 +290,6 @@ def ensure_heading(text: str, heading: str) -> str:
     return heading + "\n" + "\n".join(lines).strip()
 
 
-def draft_cli(args) -> int:
-    import sys
-
-    from .findings import format_text, has_errors
-    from .inputs import load_inputs
-    from .workspace import Workspace
-
-    if args.out:
-        check_output_path(args.out, (".md", ".docx", ".txt"))
-    inputs = load_inputs(args.inputs)
-    ws = Workspace()
-    service = DraftingService(ws, inputs)
-    section = "all" if args.section in ("all", "全文") else "/".join(split_path(args.section))
-    if section != "all":
-        check_section(section, ws.outline)
-    streaming = not args.out and not args.offline and ws.llm is not None
-
-    def on_token(piece: str) -> None:
-        if streaming:
-            sys.stdout.write(piece)
-            sys.stdout.flush()
-
-    draft = service.draft(section, offline=True if args.offline else None, on_token=on_token,
-                          on_status=lambda s: print(f"[{s}]", file=sys.stderr), previous=args.previous)
-    if args.out:
-        write_draft(draft.text, args.out, inputs)
-        print(f"已写入 {args.out}", file=sys.stderr)
-    elif streaming:
-        sys.stdout.write("\n\n----- 定稿（检查后）-----\n" + draft.text + "\n")
-    else:
-        print(draft.text)
-    for note in draft.notes:
-        print(f"· {note}", file=sys.stderr)
-    if draft.findings:
-        print(format_text(draft.findings, draft.text), file=sys.stderr)
-    return 1 if has_errors(draft.findings) else 0
-
-
-def check_section(section: str, outline) -> None:
-    """A section the CLI can draft: a part of the outline (一…五), optionally followed by
-    subsection tokens such as (六) and 1."""
-    tokens = split_path(section)
-    keys = [p.key for p in outline.parts]
-    ok = bool(tokens) and tokens[0] in keys and all(
-        re.fullmatch(r"\([一二三四五六七八九十]+\)|\d+", t) for t in tokens[1:])
-    if not ok:
-        raise AssistantError(
-            f"无法识别要起草的部分“{section}”：可用 {'、'.join(keys)}、一.(六) 这样的写法，或 all（全文）。",
-            f"Unknown section '{section}': use one of {', '.join(keys)}, a path such as 一.(六), or all.")
-
-
-def check_output_path(path, suffixes: tuple[str, ...]) -> None:
-    """Refuse an output file the command cannot write, before any work is done."""
-    from pathlib import Path
-
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise AssistantError(f"不支持输出为“{path.suffix or '无扩展名'}”文件：请用 {' / '.join(suffixes)}。",
-                             f"Cannot write a '{path.suffix}' file; use {' / '.join(suffixes)}.")
-    if not path.parent.exists():
-        raise AssistantError(f"输出文件夹不存在：{path.parent}", f"The output folder does not exist: {path.parent}")
-
-
 def write_draft(text: str, path, inputs: Inputs | None = None) -> None:
     from pathlib import Path
 
@@ -367,4 +304,4 @@ def write_draft(text: str, path, inputs: Inputs | None = None) -> None:
         path.write_text(export_markdown(text) if path.suffix.lower() == ".md" else text, encoding="utf-8")
 
 
-__all__ = ["Draft", "DraftingService", "Source", "chinese_date", "draft_cli", "ensure_heading"]
+__all__ = ["Draft", "DraftingService", "Source", "chinese_date", "ensure_heading", "write_draft"]

@@ -44,7 +44,7 @@ _GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "�
                   "本级", "累计", "共计", "合计", "总计", "其中", "达到", "一共", "总共", "分别", "各级", "共有", "全部",
                   "我市", "我县", "我区", "我州", "我省", "我局", "本市", "本县", "本区", "目前", "截至", "当前",
                   "现有", "以来", "包括", "在内", "总数", "数量", "上年", "去年", "上一年", "同期", "同比", "环比",
-                  "年底", "年末", "年初", "年度", "仅占", "占到", "达到", "提高到", "增长到", "上升到", "提升到",
+                  "年底", "年末", "年初", "年度", "仅占", "占到", "提高到", "增长到", "上升到", "提升到",
                   "增加到", "下降到", "降低到", "减少到", "提高至", "提升至", "增加至", "增长至", "上升至", "下降至",
                   "降低至", "减少至", "降至", "升至")
 _FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
@@ -203,8 +203,8 @@ class FigureBinder:
         better (by _MARGIN) than any other not already claimed by another number of the paragraph.
         "成功化解480件" fits 人民调解成功化解案件 and 成功化解物业纠纷 about equally, but the latter is
         "成功化解物业纠纷64件" a few words on, so the former is meant. Among figures that fit about
-        equally, one is also clear when only its own words (those the others lack) occur in the
-        sentence: "交通运输局培训…，交通运输局主动公开…，审查行政合同45份" is 交通运输局's.
+        equally, one is also clear when its whole label is said in the sentence and no other's is:
+        "交通运输局培训…，交通运输局主动公开…，审查行政合同45份" is 交通运输局's.
         `options[i]` is put in order with the clear figure first; a mention decided by its sentence
         goes into `named` (only that figure may then be bound to it)."""
         paragraph = {i: paragraph_bounds(text, m.start, m.end)[0] for i, m in enumerate(mentions)}
@@ -223,7 +223,7 @@ class FigureBinder:
                 if not top.consistent and close:
                     # words that name one of them may stand in another clause of the sentence
                     # ("全年交通运输局培训…，审查行政合同11份"): look at every figure the words fit
-                    chosen = self._only_one_named(text, mentions[i], [top, *rivals])
+                    chosen = self._said_in_sentence(text, mentions[i], [top, *rivals])
                     if chosen is None:
                         continue
                     cands.remove(chosen)
@@ -235,7 +235,7 @@ class FigureBinder:
                 changed = True
         return clear
 
-    def _only_one_named(self, text: str, m: Mention, pool: list[Binding]) -> Binding | None:
+    def _said_in_sentence(self, text: str, m: Mention, pool: list[Binding]) -> Binding | None:
         """Of figures the words fit, the one whose whole label is said in the number's sentence
         (in any clause) when no other comes close: "全年交通运输局培训…，审查行政合同11份" names
         交通运输局审查行政合同, not 税务局审查行政合同."""
@@ -498,14 +498,12 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
         elif not members & flagged:  # one root cause, one finding
             findings.append(finding)
             flagged |= members
-    if inputs is not None and bindings is not None:
-        for finding, i in _year_over_year(text, mentions, bindings, inputs, tree, supported | flagged):
+    if inputs is not None and inputs.figures:
+        for finding, i in _year_over_year(text, mentions, bindings, binder, tree, supported | flagged):
             supported.add(i)
             if finding is not None:
                 findings.append(finding)
                 flagged.add(i)
-    if inputs is not None and inputs.figures:
-        binder = FigureBinder(inputs)
         for i, m in enumerate(mentions):
             if i in supported or i in flagged:
                 continue
@@ -576,15 +574,14 @@ _UP = ("增加", "增长", "提高", "上升", "提升", "增幅", "多")
 _DOWN = ("减少", "下降", "降低", "压缩", "缩短", "降幅", "少")
 
 
-def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Binding], inputs: Inputs,
+def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Binding], binder: FigureBinder,
                     tree: ReportTree | None, done: set[int]) -> list[tuple[Finding | None, int]]:
     """Last year's value and the change against it, for figures whose `previous` is given:
-    "受理16件，比上年的12件增加4件" / "同比增长33.3%" / "提高2.1个百分点". Returns (finding, or None
-    when right; the mention's index)."""
-    with_previous = [f for f in inputs.figures if f.previous is not None]
-    if not with_previous:
+    "受理16件，比上年的12件增加4件" / "同比增长33.3%" / "提高2.1个百分点" / "是上年的1.1倍".
+    Returns (finding, or None when right; the mention's index)."""
+    inputs = binder.inputs
+    if not any(f.previous is not None for f in inputs.figures):
         return []
-    binder = FigureBinder(inputs)
     year = inputs.report.year
     lists = respectively(text, mentions)
     out = []
@@ -598,77 +595,103 @@ def _year_over_year(text: str, mentions: list[Mention], bindings: dict[int, Bind
             before = text[min(a, lists[i].at):m.start]
         change = next((w for w in _UP + _DOWN if w in before), None)
         marked = _PREVIOUS_MARK.search(text[s0:m.start]) or (year and f"{year - 1}年" in text[s0:m.start])
-        # the figure stated last before it in the sentence, if it has last year's value; in a 分别 list
-        # ("5.2万户、8460户，同比分别增长7.4%和5.1%") the figure in the same place before 分别
-        base = next((bindings[j] for j in range(i - 1, -1, -1) if j in bindings and mentions[j].start >= s0), None)
-        if i in lists:
-            listed = [j for j in range(i) if j in bindings and s0 <= mentions[j].start < lists[i].at]
-            if len(listed) >= lists[i].size:
-                base = bindings[listed[len(listed) - lists[i].size + lists[i].index]]
-        base = base if base is not None and base.figure.previous is not None else None
+        base = _stated_before(mentions, bindings, lists, i, s0)
         if m.base_unit == MULTIPLE and marked and base is not None:  # "是上年的1.1倍"
-            fig = base.figure
-            now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
-            if now is not None and then:
-                times = now / then
-                if m.allows(times):
-                    out.append((None, i))
-                else:
-                    stated = restate(m, text, times)
-                    out.append((Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
-                                        f"“{fig.label}”本年{inputs.display(fig.id)}、上年{format_number(fig.previous)}"
-                                        f"{fig.unit or ''}，是上年的{stated}，正文写的是“{m.text}”。", figure_id=fig.id,
-                                        expected=stated, found=m.text, suggestion=f"改为“{stated}”"), i))
-            continue
-        if change is None and marked and (_PREVIOUS_MARK.search(before) or (year and f"{year - 1}年" in before)):
-            # last year's own value: "受理16件，比上年的12件…", or "由上年的52%提升至65%" (the figure after it)
-            fig = base.figure if base is not None else None
-            then_now = _CHANGE_TO.match(text, m.end)
-            if then_now and i + 1 < len(mentions) and mentions[i + 1].start == then_now.end():
-                following = bindings.get(i + 1)
-                fig = following.figure if following is not None and following.figure.previous is not None else None
-            if fig is None:
-                cands = [c for c in binder.candidates(text, m, tree, use_values=False) if c.figure.previous is not None]
-                fig = cands[0].figure if cands and cands[0].words >= _MIN_WORDS else None
-            if fig is not None and compatible(fig.unit, m.unit):
-                if m.allows(_to_base(fig, fig.previous)):
-                    out.append((None, i))
-                else:
-                    shown = format_number(fig.previous) + (fig.unit or "")
-                    out.append((Finding("figure_mismatch", "error", m.start, m.end, text[m.start:m.end],
-                                        f"“{fig.label}”上年数值应为{shown}，正文写的是“{m.text}”。", figure_id=fig.id,
-                                        expected=shown, found=m.text, suggestion=f"改为“{shown}”",
-                                        details={"previous": str(fig.previous)}), i))
-            continue
-        if change is None or not marked or base is None:
-            continue
-        fig = base.figure
-        now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
-        if now is None or then is None:
-            continue
-        if m.base_unit == PERCENT and split_unit(fig.unit)[0] != PERCENT:
-            if then == 0:
-                continue
-            expected = abs(now - then) / then * 100
-        elif m.base_unit == POINTS or (m.base_unit == PERCENT and split_unit(fig.unit)[0] == PERCENT):
-            expected = abs(now - then)
-        elif compatible(fig.unit, m.unit):
-            expected = abs(now - then)
+            result = _multiple(text, m, base.figure, inputs)
+        elif change is None and marked and (_PREVIOUS_MARK.search(before) or (year and f"{year - 1}年" in before)):
+            fig = _last_year_figure(text, mentions, bindings, binder, tree, i, base)
+            result = _last_year_value(text, m, fig) if fig is not None else False
+        elif change is not None and marked and base is not None:
+            result = _change(text, m, base.figure, inputs, change)
         else:
-            continue
-        wrong_way = (change in _UP and now < then) or (change in _DOWN and now > then)
-        if m.allows(expected) and not wrong_way:
-            out.append((None, i))
-            continue
-        way = "增加" if now > then else ("减少" if now < then else "持平")
-        stated = restate(m, text, expected)
-        out.append((Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
-                            f"“{fig.label}”本年{inputs.display(fig.id)}、上年"
-                            f"{format_number(fig.previous)}{fig.unit or ''}，比上年{way}{stated}，正文写的是“{change}{m.text}”。",
-                            figure_id=fig.id, expected=stated if not wrong_way else f"{way}{stated}", found=m.text,
-                            suggestion=f"改为“{way}{stated}”" if wrong_way else f"改为“{stated}”",
-                            details={"value": str(inputs.value(fig.id)), "previous": str(fig.previous)}), i))
+            result = False
+        if result is not False:
+            out.append((result, i))
     return out
+
+
+def _stated_before(mentions: list[Mention], bindings: dict[int, Binding], lists: dict[int, _Respectively],
+                   i: int, s0: int) -> Binding | None:
+    """The figure stated last before mention `i` in its sentence, if it has last year's value; in a
+    分别 list ("5.2万户、8460户，同比分别增长7.4%和5.1%") the figure in the same place before 分别."""
+    base = next((bindings[j] for j in range(i - 1, -1, -1) if j in bindings and mentions[j].start >= s0), None)
+    if i in lists:
+        listed = [j for j in range(i) if j in bindings and s0 <= mentions[j].start < lists[i].at]
+        if len(listed) >= lists[i].size:
+            base = bindings[listed[len(listed) - lists[i].size + lists[i].index]]
+    return base if base is not None and base.figure.previous is not None else None
+
+
+def _last_year_figure(text: str, mentions: list[Mention], bindings: dict[int, Binding], binder: FigureBinder,
+                      tree: ReportTree | None, i: int, base: Binding | None) -> Figure | None:
+    """Whose last-year value mention `i` is: the figure stated before it ("受理16件，比上年的12件…"),
+    the one right after a change-to ("由上年的52%提升至65%"), else the one its words fit."""
+    fig = base.figure if base is not None else None
+    then_now = _CHANGE_TO.match(text, mentions[i].end)
+    if then_now and i + 1 < len(mentions) and mentions[i + 1].start == then_now.end():
+        following = bindings.get(i + 1)
+        fig = following.figure if following is not None and following.figure.previous is not None else None
+    if fig is None:
+        cands = [c for c in binder.candidates(text, mentions[i], tree, use_values=False) if c.figure.previous is not None]
+        fig = cands[0].figure if cands and cands[0].words >= _MIN_WORDS else None
+    return fig
+
+
+def _last_year_value(text: str, m: Mention, fig: Figure) -> Finding | None | bool:
+    """None when `m` states the figure's last-year value, a finding when it does not, False when
+    the units do not compare."""
+    if not compatible(fig.unit, m.unit):
+        return False
+    if m.allows(_to_base(fig, fig.previous)):
+        return None
+    shown = format_number(fig.previous) + (fig.unit or "")
+    return Finding("figure_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                   f"“{fig.label}”上年数值应为{shown}，正文写的是“{m.text}”。", figure_id=fig.id,
+                   expected=shown, found=m.text, suggestion=f"改为“{shown}”", details={"previous": str(fig.previous)})
+
+
+def _multiple(text: str, m: Mention, fig: Figure, inputs: Inputs) -> Finding | None | bool:
+    """"是上年的1.1倍": None when right, a finding when wrong, False when it cannot be computed."""
+    now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
+    if now is None or not then:
+        return False
+    times = now / then
+    if m.allows(times):
+        return None
+    stated = restate(m, text, times)
+    return Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                   f"“{fig.label}”本年{inputs.display(fig.id)}、上年{format_number(fig.previous)}"
+                   f"{fig.unit or ''}，是上年的{stated}，正文写的是“{m.text}”。", figure_id=fig.id,
+                   expected=stated, found=m.text, suggestion=f"改为“{stated}”")
+
+
+def _change(text: str, m: Mention, fig: Figure, inputs: Inputs, change: str) -> Finding | None | bool:
+    """"增加4件" / "同比增长33.3%" / "提高2.1个百分点" against value − previous, direction included:
+    None when right, a finding when wrong, False when it does not compare."""
+    now, then = _to_base(fig, inputs.value(fig.id)), _to_base(fig, fig.previous)
+    if now is None or then is None:
+        return False
+    if m.base_unit == PERCENT and split_unit(fig.unit)[0] != PERCENT:
+        if then == 0:
+            return False
+        expected = abs(now - then) / then * 100
+    elif m.base_unit == POINTS or (m.base_unit == PERCENT and split_unit(fig.unit)[0] == PERCENT):
+        expected = abs(now - then)
+    elif compatible(fig.unit, m.unit):
+        expected = abs(now - then)
+    else:
+        return False
+    wrong_way = (change in _UP and now < then) or (change in _DOWN and now > then)
+    if m.allows(expected) and not wrong_way:
+        return None
+    way = "增加" if now > then else ("减少" if now < then else "持平")
+    stated = restate(m, text, expected)
+    return Finding("figure_derived_mismatch", "error", m.start, m.end, text[m.start:m.end],
+                   f"“{fig.label}”本年{inputs.display(fig.id)}、上年"
+                   f"{format_number(fig.previous)}{fig.unit or ''}，比上年{way}{stated}，正文写的是“{change}{m.text}”。",
+                   figure_id=fig.id, expected=stated if not wrong_way else f"{way}{stated}", found=m.text,
+                   suggestion=f"改为“{way}{stated}”" if wrong_way else f"改为“{stated}”",
+                   details={"value": str(inputs.value(fig.id)), "previous": str(fig.previous)})
 
 
 def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Binding],
@@ -695,11 +718,11 @@ def _rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bi
                 continue
             unit = mentions[counts[-1]].base_unit
             counts = [j for j in counts if mentions[j].base_unit == unit]
-            # without a name in common, only a rate right after its counts (no other rate between),
-            # worded as a rate (率, not 占比: a share names its part) and not a survey result (满意率)
-            # a share (占/占比) of the last count in the earlier one, when its own clause names no other subset
-            # ("746名，其中…159名，仅占21.3%"; not "…，其中涉企纠纷占比20%")
-            word = qualifier_word(clause)
+            # without a name in common, the counts make the rate only when it comes right after them
+            # (no other rate between), is not a survey result (满意率), and is worded as a rate (率)
+            # or as a share (占/占比) whose own clause names no other subset ("746名，其中…159名，
+            # 仅占21.3%", not "…，其中涉企纠纷占比20%")
+            word = _rate_word(clause)
             share = word in ("占", "占比", "比例", "比重") and "其中" not in clause
             fallback = (not any(mentions[x].base_unit == PERCENT for x in range(counts[-1] + 1, i))
                         and (word == "率" or share) and not any(w in qualifier for w in _SURVEY_WORDS))
@@ -747,11 +770,9 @@ def _rate_qualifier(clause: str) -> str:
     return ""
 
 
-def qualifier_word(clause: str) -> str:
+def _rate_word(clause: str) -> str:
     """The rate word last used in the clause: 率 / 占比 / 比例 / 比重 / 占 ('' when none)."""
-    found = [(clause.rfind(w), w) for w in ("率", "占比", "比例", "比重", "占")]
-    found = [(at + (1 if w == "占" and clause.startswith("占比", at) else 0), w) for at, w in found]
-    at, word = max(found)
+    at, word = max((clause.rfind(w), w) for w in ("率", "占比", "比例", "比重", "占"))
     return word if at >= 0 else ""
 
 
