@@ -1,10 +1,9 @@
 """Start the web app: `python app.py [--host H] [--port P]` (binds 127.0.0.1 by default)."""
 
-from assistant import privacy  # noqa: F401  (telemetry off before anything else is imported)
-
 import argparse
 import sys
 
+from assistant import privacy  # noqa: F401  (telemetry off before anything else is imported)
 from assistant.errors import AssistantError
 
 
@@ -21,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.ensure_data_dir().resolve() / "tmp"))
     try:
-        from assistant.webapp import launch, start_background_indexing
-        from assistant.workbench import Workbench
+        from assistant.app import Workbench
+        from assistant.app.ui import launch, start_background_indexing
         from assistant.workspace import Workspace
 
         ws = Workspace(settings)

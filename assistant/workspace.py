@@ -21,7 +21,7 @@ class Workspace:
 
     @cached_property
     def kb(self):
-        from .knowledge_base import KnowledgeBase
+        from .knowledge import KnowledgeBase
 
         return KnowledgeBase(self.settings)
 
@@ -43,7 +43,7 @@ class Workspace:
         """The chat model client, or None when no endpoint is configured (offline mode)."""
         if not self.settings.llm_configured:
             return None
-        from .llm import LLMClient
+        from .drafting import LLMClient
 
         return LLMClient.from_settings(self.settings)
 
@@ -51,7 +51,7 @@ class Workspace:
                             effective: str | None = None) -> None:
         """Add an ingested regulation to the user registry (title, dates, status, article count)."""
         from .registry import CURRENT, Entry
-        from .titles import short_name
+        from .registry import short_name
 
         reg = result.regulation
         existing = self.registry.resolve(result.title)

@@ -51,8 +51,7 @@ def app_env(data_dir: Path) -> dict[str, str]:
 
 def index_sample_corpus(data_dir: Path) -> dict:
     """What the app indexes on its first start (corpus/reports), done beforehand."""
-    from assistant.ingest import ingest_paths
-    from assistant.knowledge_base import KnowledgeBase
+    from assistant.knowledge import KnowledgeBase, ingest_paths
 
     kb = KnowledgeBase(bl.make_settings(data_dir, bl.SHARED_VECTOR_CACHE))
     report = ingest_paths(kb, [bl.ROOT / "corpus" / "reports"])

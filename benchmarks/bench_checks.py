@@ -23,9 +23,8 @@ import re
 import tracemalloc
 from decimal import ROUND_HALF_UP, Decimal
 
-import yaml
-
 import benchlib as bl
+import yaml
 
 NAME = "checks"
 GOAL_FIGURES_S = 0.5
@@ -50,7 +49,7 @@ def cn_ordinal(n: int) -> str:
 
 def fillers() -> list[str]:
     """Narrative sentences of the sample report with no number and no citation in them."""
-    from assistant.quantities import find_quantities
+    from assistant.checks import find_quantities
 
     text = bl.SAMPLE_REPORT.read_text(encoding="utf-8")
     out = []
@@ -116,9 +115,8 @@ def figures_case(seed: int = 1) -> tuple[str, str, int]:
 
 
 def bench_figures(runs: int) -> dict:
-    from assistant.figure_check import check_figures
+    from assistant.checks import check_figures, find_quantities
     from assistant.inputs import load_inputs_text
-    from assistant.quantities import find_quantities
 
     text, inputs_yaml, wrong = figures_case()
     inputs = load_inputs_text(inputs_yaml)
@@ -146,8 +144,7 @@ def bench_figures(runs: int) -> dict:
 
 # -- (b) citations ---------------------------------------------------------------------------------------------
 def citations_case(registry, texts_by_title: dict, seed: int = 2) -> tuple[str, int]:
-    from assistant.registry import CURRENT
-    from assistant.titles import short_name
+    from assistant.registry import CURRENT, short_name
 
     rng = random.Random(seed)
     pool = fillers()
@@ -212,8 +209,8 @@ def citations_case(registry, texts_by_title: dict, seed: int = 2) -> tuple[str, 
 
 def load_texts() -> dict:
     """Parsed shared regulation texts by normalised title (empty when ../shared is absent)."""
-    from assistant.regulations import parse_regulation
-    from assistant.titles import normalise_title
+    from assistant.knowledge import parse_regulation
+    from assistant.registry import normalise_title
 
     out = {}
     if bl.REGULATIONS_DIR.is_dir():
@@ -224,10 +221,8 @@ def load_texts() -> dict:
 
 
 def bench_citations(runs: int) -> dict:
-    from assistant.citation_check import check_citations
-    from assistant.citations import find_citations
-    from assistant.registry import Registry
-    from assistant.titles import normalise_title, split_cited_version
+    from assistant.checks import check_citations, find_citations
+    from assistant.registry import Registry, normalise_title, split_cited_version
 
     registry = Registry.load(bl.REGISTRY_YAML)
     by_title = load_texts()

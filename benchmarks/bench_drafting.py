@@ -40,9 +40,8 @@ def twenty_chunks(text: str, n: int = 20) -> list[str]:
 
 
 def offline(ws, runs: int) -> dict:
-    from assistant.drafting import DraftingService
+    from assistant.drafting import DraftingService, OfflineDrafter
     from assistant.inputs import load_inputs
-    from assistant.offline_draft import OfflineDrafter
 
     out = {}
     for label, path in (("2024 sample inputs (year-over-year update)", bl.INPUTS_2024),
@@ -150,7 +149,7 @@ def llm(ws, data_dir, runs: int) -> dict:
 
 def main() -> None:
     args = bl.parser(__doc__.split("\n")[0]).parse_args()
-    from assistant.ingest import ingest_paths
+    from assistant.knowledge import ingest_paths
     from assistant.workspace import Workspace
 
     with bl.temp_dir("drafting-") as tmp:

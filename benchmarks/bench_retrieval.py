@@ -3,7 +3,7 @@
 The knowledge base holds the shared regulation texts and the sample report (vectors from the
 shared cache benchmarks/.cache/vectors.sqlite3; whatever is missing there is embedded once).
 For each mode: recall@5 (any target in the top 5) and MRR@10. A hit matches a regulation target
-by normalised title (assistant.titles.normalise_title) and article label, a report target by
+by normalised title (assistant.registry.normalise_title) and article label, a report target by
 heading path. The baselines are BM25 only and dense only, in the same run; the goal is that
 hybrid beats both on both measures. Reference rows rank by exact (brute-force) cosine over the
 stored vectors, alone and fused with BM25 the way kb.search fuses (re-implemented here: the union
@@ -15,9 +15,8 @@ to show what Chroma's approximate vector index loses, if anything.
 
 from __future__ import annotations
 
-import numpy as np
-
 import benchlib as bl
+import numpy as np
 
 NAME = "retrieval"
 MODES = ("bm25", "dense", "hybrid")
@@ -26,7 +25,7 @@ K_DIAG = 50
 
 
 def matches(hit, target: dict) -> bool:
-    from assistant.titles import normalise_title
+    from assistant.registry import normalise_title
 
     if target["kind"] == "regulation":
         return (hit.kind == "regulation" and normalise_title(hit.title) == normalise_title(target["title"])
@@ -55,7 +54,7 @@ def show_rank(r: int | None, limit: int = K_DIAG) -> str:
 def main() -> None:
     args = bl.parser(__doc__.split("\n")[0]).parse_args()
     files = bl.require_regulations(NAME, args.quick)
-    from assistant.titles import normalise_title
+    from assistant.registry import normalise_title
 
     queries = bl.load_queries()
     if args.quick:

@@ -22,9 +22,8 @@ import hashlib
 import math
 import time
 
-import numpy as np
-
 import benchlib as bl
+import numpy as np
 
 NAME = "search"
 GOAL_HYBRID_P95_MS = 150.0
@@ -42,8 +41,8 @@ def variants(queries: list[dict], limit: int | None = None) -> list[str]:
 
 
 def add_synthetic_copies(kb, target: int, seed: int = 7) -> dict:
-    from assistant.chunking import Chunk, DocInfo
-    from assistant.knowledge_base import _chroma_meta
+    from assistant.knowledge import Chunk, DocInfo
+    from assistant.knowledge.base import _chroma_meta
 
     rng = np.random.default_rng(seed)
     rows = kb.catalog.all_chunks()

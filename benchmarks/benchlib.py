@@ -301,8 +301,7 @@ def build_corpus_kb(data_dir: Path, regulations: list[Path] | None, report: bool
                     vector_cache: Path = SHARED_VECTOR_CACHE, embedder=None):
     """A knowledge base with the regulations and the sample report, vectors from the shared cache
     (texts missing from it are embedded once and stay cached). Returns (kb, info dict)."""
-    from assistant.ingest import ingest_paths
-    from assistant.knowledge_base import KnowledgeBase
+    from assistant.knowledge import KnowledgeBase, ingest_paths
 
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase(make_settings(data_dir, vector_cache), embedder=embedder)

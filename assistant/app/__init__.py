@@ -1,0 +1,35 @@
+"""The web app: the store (reports, inputs, versions, chat), the Workbench every screen calls,
+the chat, and the Gradio UI (`app.ui`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
+
+_NAMES = {
+    "Workbench": ".workbench",
+    "Store": ".store",
+    "ConflictError": ".store",
+    "Version": ".store",
+    "parse_intent": ".chat_intent",
+    "Intent": ".chat_intent",
+    "HEAD": ".sections",
+    "TAIL": ".sections",
+    "split_sections": ".sections",
+    "splice": ".sections",
+    "diff_html": ".diffs",
+    "findings_summary": ".messages",
+    "help_text": ".messages",
+    "llm_howto": ".messages",
+}
+__all__ = list(_NAMES)
+__getattr__, __dir__ = lazy_names(__name__, _NAMES)
+
+if TYPE_CHECKING:
+    from .workbench import Workbench
+    from .store import Store, ConflictError, Version
+    from .chat_intent import parse_intent, Intent
+    from .sections import HEAD, TAIL, split_sections, splice
+    from .diffs import diff_html
+    from .messages import findings_summary, help_text, llm_howto

@@ -1,0 +1,86 @@
+"""What the web app shows, as plain values: findings as highlighted text and table rows, the
+sources a draft used, errors, the help page and the LLM status line."""
+
+from __future__ import annotations
+
+from ...checks import SEVERITY_ORDER, SEVERITY_ZH, Finding
+from ...errors import AssistantError
+from ...settings import PROJECT_ROOT
+from ..messages import llm_howto
+
+CSS = """
+.diff del { background: #fde2e2; color: #a61b1b; }
+.diff ins { background: #dcf5dc; color: #176b17; text-decoration: none; }
+.diff-legend { color: #666; margin-bottom: .5em; }
+.diff-body { line-height: 1.9; white-space: normal; }
+#message p { margin: .2em 0; }
+"""
+KIND_ZH = {"report": "往年报告", "regulation": "法规"}
+SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe"}
+FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
+FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
+SAMPLE_INPUTS = PROJECT_ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
+
+
+def highlight(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
+    """Text cut into (piece, label) for gr.HighlightedText; overlapping findings keep the first."""
+    pieces, pos = [], 0
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if f.start < pos or f.end <= f.start or f.end > len(text):
+            continue
+        if f.start > pos:
+            pieces.append((text[pos:f.start], None))
+        pieces.append((text[f.start:f.end], SEVERITY_ZH.get(f.severity, f.severity)))
+        pos = f.end
+    if pos < len(text):
+        pieces.append((text[pos:], None))
+    return pieces
+
+
+def finding_rows(findings: list[Finding]) -> list[list[str]]:
+    """Errors first, then warnings, then notes; in text order within each."""
+    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.start))
+    return [[SEVERITY_ZH.get(f.severity, f.severity), f.kind_zh, f.text, f.message, f.suggestion or ""] for f in ordered]
+
+
+def _findings_from_dicts(items: list[dict] | None) -> list[Finding]:
+    return [Finding(**{k: v for k, v in d.items() if k in Finding.__dataclass_fields__}) for d in items or []]
+
+
+def sources_markdown(sources: list[dict]) -> str:
+    if not sources:
+        return "这一版没有引用知识库资料（手工修改或没有可参照的资料）。"
+    out = []
+    for s in sources:
+        label = f"《{s['title']}》{s['where']}" if s.get("kind") == "regulation" else f"{s['title']} {s.get('where', '')}"
+        text = (s.get("text") or "").replace("\n", " ")
+        out.append(f"**{label}**\n\n> {text[:400]}{'…' if len(text) > 400 else ''}")
+    return "\n\n".join(out)
+
+
+def error_text(exc: AssistantError) -> str:
+    hint = f"\n\n处理建议：{exc.hint_zh}" if exc.hint_zh else ""
+    return f"⚠️ {exc.zh}\n\n{exc.en}{hint}"
+
+
+def llm_status(settings) -> str:
+    if settings.llm_configured:
+        return f"大模型：已配置 `{settings.assistant_llm_model}`（`{settings.openai_base_url}`）"
+    return "大模型：**未配置**（离线模式：起草、检查、查询、检索照常可用；按要求改写需配置大模型，见“帮助”）"
+
+
+HELP = f"""
+### 第一次使用
+1. 在上方填写地区（或部门）和年度，点“新建或打开报告”。
+2. 到“指标与素材”页上传本年度的统计数据和工作素材（YAML 或 Excel；可先下载空白模板，或点“载入示例数据”看看格式）。
+3. 回到“起草与修改”页，选中一个部分点“起草本部分”，或在右侧对话框说“起草全文”。
+4. 在文本框里修改，点“保存并检查”：数字与统计不符、法规名称或条文有误、已失效的文件、缺少必备部分都会标出来。
+5. 到“导出”页下载 Word 文件（A4，仿宋三号正文，黑体、楷体标题，页码居外侧）。
+
+### 数据保存在哪里
+所有数据（报告、每一版、对话、上传的文件、知识库）都在数据目录（默认 `./data`，设置 `ASSISTANT_DATA_DIR` 可更改）。
+备份：停止程序后复制整个数据目录即可。
+
+### 大模型
+{llm_howto()}
+"""

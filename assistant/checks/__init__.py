@@ -1,0 +1,48 @@
+"""The checks: pure functions of (text, inputs, registry, outline) → findings, shared by the CLI,
+the web app and the drafting loop. Figures (`figures`), citations (`citations`), the outline
+(`outline_check`), all behind `run_checks`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
+
+_NAMES = {
+    "run_checks": ".run",
+    "CheckContext": ".run",
+    "ALL_CHECKS": ".run",
+    "workspace_context": ".run",
+    "Finding": ".findings",
+    "KIND_ZH": ".findings",
+    "SEVERITY_ORDER": ".findings",
+    "SEVERITY_ZH": ".findings",
+    "sort_findings": ".findings",
+    "has_errors": ".findings",
+    "line_col": ".findings",
+    "format_text": ".findings",
+    "format_json": ".findings",
+    "Mention": ".quantities",
+    "find_quantities": ".quantities",
+    "check_figures": ".figures",
+    "FigureBinder": ".figures",
+    "Binding": ".figures",
+    "restate": ".figures",
+    "expected_text": ".figures",
+    "find_citations": ".citations",
+    "find_titles": ".citations",
+    "Citation": ".citations",
+    "check_citations": ".citations",
+    "TextLookup": ".citations",
+    "check_outline": ".outline_check",
+}
+__all__ = list(_NAMES)
+__getattr__, __dir__ = lazy_names(__name__, _NAMES)
+
+if TYPE_CHECKING:
+    from .run import run_checks, CheckContext, ALL_CHECKS, workspace_context
+    from .findings import Finding, KIND_ZH, SEVERITY_ORDER, SEVERITY_ZH, sort_findings, has_errors, line_col, format_text, format_json
+    from .quantities import Mention, find_quantities
+    from .figures import check_figures, FigureBinder, Binding, restate, expected_text
+    from .citations import find_citations, find_titles, Citation, check_citations, TextLookup
+    from .outline_check import check_outline

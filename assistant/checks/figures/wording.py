@@ -1,0 +1,89 @@
+"""A value written in the style of an existing mention: same numerals, approximation, multiplier
+and unit ("5900余次" with 6137 → "6100余次"). The figure checks use it for suggestions, the
+offline drafter to update last year's numbers."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from ...inputs import Figure, Inputs
+from ...numerals import int_to_cn
+from ...units import PERCENT, split_unit
+from ..quantities import Mention, round_step_of
+
+
+def restate(m: Mention, text: str, value: Decimal, unit: str | None = None, approx_source: bool = False) -> str:
+    """The mention's wording with `value` put in (same numerals, approximation, multiplier, unit)."""
+    original = text[m.start:m.end]
+    numeral = text[m.num_start:m.num_end]
+    base_unit, scale = split_unit(m.unit)
+    _, fig_scale = split_unit(unit) if unit else (None, Decimal(1))
+    value_in_mention_unit = value * fig_scale / scale if unit else value
+    multiplier = Decimal(1)
+    if numeral.endswith(("万", "亿")) and not m.chinese:
+        multiplier = Decimal(10) ** (4 if numeral.endswith("万") else 8)
+    shown = value_in_mention_unit / multiplier
+    decimals = decimals_of(numeral, m.chinese)
+    drop_marker = False
+    if m.approx == "above" or (approx_source and m.approx is None):
+        # "5900余次": floor to two significant digits (or as many as the original had)
+        sig = max(2, _significant_digits(numeral))
+        step = _sig_step(shown, sig, decimals)
+        anchor = (shown / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        if anchor == shown and not approx_source and "以上" not in original:
+            drop_marker = True  # an exact round value is not "X余"
+        shown = anchor
+    elif m.approx == "near":
+        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+        shown = (shown / step).to_integral_value(rounding="ROUND_CEILING") * step
+    elif m.approx == "about":
+        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+        shown = (shown / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+    new_numeral = _write_number(shown, decimals, m.chinese) + ("万" if multiplier == 10 ** 4 else "亿" if multiplier == 10 ** 8 else "")
+    rel = m.num_start - m.start
+    replaced = original[:rel] + new_numeral + original[rel + len(numeral):]
+    if drop_marker:
+        replaced = re.sub(r"^(超过|逾|高于|多于)", "", replaced)
+        replaced = replaced.replace(new_numeral + "余", new_numeral, 1).replace(new_numeral + "多", new_numeral, 1)
+    if approx_source and m.approx is None and base_unit != PERCENT:
+        unit_at = replaced.find(m.unit, rel + len(new_numeral))
+        if unit_at >= 0:
+            replaced = replaced[:unit_at] + "余" + replaced[unit_at:]
+    return replaced
+
+
+def _significant_digits(numeral: str) -> int:
+    digits = re.sub(r"\D", "", numeral.split(".")[0]).lstrip("0")
+    return len(digits.rstrip("0")) if digits else 1
+
+
+def _sig_step(value: Decimal, sig: int, decimals: int) -> Decimal:
+    """The unit of the `sig`-th significant digit of `value` (never finer than the decimals shown)."""
+    if value <= 0:
+        return Decimal(1).scaleb(-decimals)
+    magnitude = value.adjusted()  # 5937 → 3
+    return max(Decimal(1).scaleb(magnitude - sig + 1), Decimal(1).scaleb(-decimals))
+
+
+def decimals_of(numeral: str, chinese: bool) -> int:
+    core = numeral.rstrip("万亿")
+    sep = "点" if chinese else "."
+    return len(core.split(sep, 1)[1]) if sep in core else 0
+
+
+def _write_number(value: Decimal, decimals: int, chinese: bool) -> str:
+    quant = Decimal(1).scaleb(-decimals)
+    value = value.quantize(quant, rounding=ROUND_HALF_UP)
+    if chinese and decimals == 0 and 0 <= value < 10 ** 8:
+        written = int_to_cn(int(value))
+        return "两" if written == "二" else written
+    return f"{value:f}"
+
+
+def expected_text(fig: Figure, inputs: Inputs, m: Mention, text: str) -> str:
+    value = inputs.value(fig.id)
+    if fig.approx and m.approx == "near":  # "近3500份" would say below 3500 of what is "3500余份"
+        return inputs.display(fig.id)
+    return restate(m, text, value, fig.unit, approx_source=fig.approx)
+

@@ -1,0 +1,148 @@
+"""CLI commands of the knowledge base: ingest, search, docs, remove, article, embed, reindex."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .common import hits_count, progress_bar, workspace
+
+
+def register(sub) -> None:
+    c = sub.add_parser("ingest", help="把往年报告或法规加入知识库（文件或文件夹）")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("--kind", choices=["report", "regulation"])
+    c.add_argument("--region")
+    c.add_argument("--year", type=int)
+    c.add_argument("--title", help="覆盖识别出的标题（只对单个文件有意义）")
+    c.add_argument("--status", choices=["现行有效", "已修改", "已废止", "已失效"], help="法规的效力状态")
+    c.add_argument("--promulgated", help="法规公布日期 YYYY-MM-DD")
+    c.add_argument("--effective", help="法规施行日期 YYYY-MM-DD")
+    c.add_argument("--no-embed", action="store_true", help="只建关键词索引，稍后再向量化")
+    c.set_defaults(handler=cmd_ingest)
+
+    c = sub.add_parser("search", help="检索知识库")
+    c.add_argument("query")
+    c.add_argument("--kind", choices=["report", "regulation"])
+    c.add_argument("--year", type=int)
+    c.add_argument("--region")
+    c.add_argument("--part", type=int, choices=[1, 2, 3, 4, 5])
+    c.add_argument("--k", type=hits_count, default=5, help="返回条数（1–100，默认 5）")
+    c.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(handler=cmd_search)
+
+    c = sub.add_parser("docs", help="列出知识库中的文件")
+    c.add_argument("--kind", choices=["report", "regulation"])
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(handler=cmd_docs)
+
+    c = sub.add_parser("remove", help="从知识库删除一份文件（编号或标题）")
+    c.add_argument("doc")
+    c.set_defaults(handler=cmd_remove)
+
+    c = sub.add_parser("article", help="显示法规某一条的原文，如：article 《行政复议法》 第二条")
+    c.add_argument("title")
+    c.add_argument("article")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(handler=cmd_article)
+
+    c = sub.add_parser("reindex", help="用当前向量模型重建全部向量")
+    c.set_defaults(handler=cmd_reindex)
+
+    c = sub.add_parser("embed", help="为尚未向量化的段落生成向量（继续中断的入库）")
+    c.set_defaults(handler=cmd_embed)
+
+
+def cmd_ingest(args) -> int:
+    from ..knowledge import ingest_paths
+
+    ws = workspace()
+    bar = progress_bar()
+
+    def on_regulation(result) -> None:
+        ws.register_regulation(result, args.status, args.promulgated, args.effective)
+
+    report = ingest_paths(ws.kb, args.paths, kind=args.kind, region=args.region, year=args.year, title=args.title,
+                          embed=not args.no_embed, progress=bar, on_regulation=on_regulation)
+    bar.close()
+    for f in report.files:
+        if f.ok:
+            change = "未变化 unchanged" if f.unchanged else f"新增 {f.added} 段，删除 {f.removed} 段"
+            print(f"✓ {f.title} [{f.kind} {f.region or ''} {f.year or ''}] {f.chunks} 段：{change}  ({f.doc_id})")
+        else:
+            print(f"✗ {f.path}\n  {f.error.replace(chr(10), chr(10) + '  ')}", file=sys.stderr)
+    if report.embed_error:
+        print(f"向量化未完成（关键词检索可用；稍后运行 python -m assistant embed 继续）：\n{report.embed_error}", file=sys.stderr)
+    elif report.embedded:
+        print(f"已向量化 {report.embedded} 段。")
+    return 1 if report.failed or report.embed_error else 0
+
+
+def cmd_search(args) -> int:
+    ws = workspace()
+    hits = ws.kb.search(args.query, k=args.k, kind=args.kind, year=args.year, region=args.region, part=args.part,
+                        mode=args.mode)
+    if args.format == "json":
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("没有找到相关内容。")
+    for n, h in enumerate(hits, 1):
+        where = " · ".join(str(x) for x in (h.kind, h.year, h.region) if x)
+        print(f"{n}. {h.citation}  [{where}]  得分 {h.score:.4f}")
+        snippet = h.text.replace("\n", " ")
+        print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+        print(f"   来源：{h.source or h.doc_id}  字符 {h.start}–{h.end}")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    docs = workspace().kb.documents(args.kind)
+    if args.format == "json":
+        print(json.dumps(docs and [{k: v for k, v in d.items() if k != "text"} for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("知识库是空的。用 python -m assistant ingest 文件 加入文件。")
+    for d in docs:
+        pending = f"，{d['pending']} 段待向量化" if d.get("pending") else ""
+        print(f"{d['doc_id']}  [{d['kind']}] {d['title']}  {d['region'] or ''} {d['year'] or ''}  "
+              f"{d['chunk_count']} 段{pending}  ← {d['source'] or ''}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    doc = workspace().kb.remove(args.doc)
+    print(f"已删除：{doc['title']} ({doc['doc_id']})")
+    return 0
+
+
+def cmd_article(args) -> int:
+    from ..knowledge import lookup_article
+
+    found = lookup_article(workspace(), args.title, args.article)
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return 0
+    print(found["heading"])
+    if found.get("status_note"):
+        print(f"（{found['status_note']}）")
+    print()
+    print(found["text"])
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    bar = progress_bar()
+    count = workspace().kb.reindex(progress=bar)
+    bar.close()
+    print(f"已用当前模型重建 {count} 段向量。")
+    return 0
+
+
+def cmd_embed(args) -> int:
+    bar = progress_bar()
+    count = workspace().kb.embed_pending(progress=bar)
+    bar.close()
+    print(f"已向量化 {count} 段。" if count else "没有待向量化的段落。")
+    return 0

@@ -1,0 +1,157 @@
+"""The ingest pipeline: files → text → structure → chunks → catalog (BM25 at once) → vectors.
+
+Each file is read and parsed first, for all files, so keyword search covers every new document
+within seconds; the slow dense embedding runs after, in batches, with progress and an ETA, and
+resumes later if it is interrupted. A file that cannot be read is reported and skipped; the
+index is left as it was for that file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import AssistantError, DocumentError
+from ..outline import load_outline
+from ..report_tree import parse_report
+from .base import KnowledgeBase, Progress
+from .bm25 import tokenize
+from .chunking import Chunker, DocInfo, make_doc_id
+from .documents import SUPPORTED_SUFFIXES, read_document
+from .regulations import parse_regulation
+
+_ARTICLE_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?第[一二三四五六七八九十百零〇两0-9]+条", re.M)
+
+
+@dataclass
+class FileResult:
+    path: str
+    ok: bool
+    doc_id: str | None = None
+    title: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    year: int | None = None
+    chunks: int = 0
+    added: int = 0
+    removed: int = 0
+    error: str | None = None
+    regulation: object | None = field(default=None, repr=False)  # the parsed Regulation, for the registry
+
+    @property
+    def unchanged(self) -> bool:
+        return self.ok and not self.added and not self.removed
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    embedded: int = 0
+    embed_error: str | None = None
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if not f.ok]
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files and folders (recursively) → supported files, sorted; hidden files skipped."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            out.append(path)
+    return out
+
+
+def detect_kind(text: str) -> str:
+    if text.startswith("---\n") or len(_ARTICLE_LINE.findall(text[:20000])) >= 3:
+        return "regulation"
+    return "report"
+
+
+def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None = None, region: str | None = None,
+                 year: int | None = None, title: str | None = None, embed: bool = True,
+                 progress: Progress | None = None, on_regulation=None) -> IngestReport:
+    """Ingest files and folders. `on_regulation(result)` is called for each regulation stored
+    (the registry uses it to learn the title, dates and status)."""
+    report = IngestReport()
+    files = expand_paths(paths)
+    chunker = None
+    for n, path in enumerate(files, 1):
+        if progress:
+            progress(n - 1, len(files), f"读取与分段 {path.name}")
+        try:
+            if chunker is None:
+                embedder = kb.embeddings.embedder
+                chunker = Chunker(embedder.count_tokens, embedder.max_tokens, load_outline())
+            result = ingest_file(kb, chunker, path, kind=kind, region=region, year=year, title=title)
+        except AssistantError as exc:
+            result = FileResult(str(path), False, error=exc.text())
+        except OSError as exc:
+            result = FileResult(str(path), False, error=f"无法读取文件 / cannot read the file: {exc}")
+        report.files.append(result)
+        if result.ok and result.kind == "regulation" and on_regulation:
+            on_regulation(result)
+    if any(f.ok and not f.unchanged for f in report.files):
+        kb.warm_keyword_index()
+    if progress and files:
+        progress(len(files), len(files), "关键词检索已可用，开始向量化")
+    if embed:
+        try:
+            report.embedded = kb.embed_pending(progress)
+        except AssistantError as exc:
+            report.embed_error = exc.text()
+    return report
+
+
+def ingest_file(kb: KnowledgeBase, chunker: Chunker, path: Path, *, kind: str | None = None,
+                region: str | None = None, year: int | None = None, title: str | None = None) -> FileResult:
+    doc = read_document(path)
+    text = doc.text
+    kind = kind or detect_kind(text)
+    if kind not in ("report", "regulation"):
+        raise DocumentError(f"未知的文件类别：{kind}", f"Unknown kind: {kind}", "类别只能是 report 或 regulation。",
+                            "The kind is report or regulation.")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    regulation = None
+    if kind == "report":
+        tree = parse_report(text)
+        region = region or tree.region
+        year = year or tree.year
+        doc_title = title or tree.title or (f"{region or ''}{year or ''}年法治政府建设年度报告" if (region or year) else path.stem)
+        info = DocInfo(make_doc_id(kind, doc_title, region, year), doc_title, kind, region, year, path.name,
+                       {"recipient": tree.recipient, "parts": [s.part for s in tree.sections]})
+        chunks = chunker.chunk_report(tree, info)
+    else:
+        regulation = parse_regulation(text, fallback_title=path.stem)
+        doc_title = title or regulation.title or path.stem
+        promulgated = regulation.promulgated
+        year = year or (int(promulgated[:4]) if promulgated else None)
+        region = region or detect_region_of_title(doc_title)
+        extra = {"status": regulation.status, "version": regulation.version, "promulgated": promulgated,
+                 "effective": regulation.effective, "issuer": regulation.issuer, "articles": regulation.article_count}
+        info = DocInfo(make_doc_id(kind, doc_title, None, None, promulgated or regulation.version), doc_title, kind,
+                       region, year, path.name, extra)
+        chunks = chunker.chunk_regulation(regulation, info)
+    if not chunks:
+        raise DocumentError(f"文件中没有可检索的内容：{path.name}", f"Nothing searchable in {path.name}",
+                            "请检查文件内容。", "Check the file's content.")
+    tokens = {c.id: tokenize(c.search_text) for c in chunks}
+    added, removed = kb.catalog.replace_document(info, text, sha, chunks, tokens)
+    kb.delete_vectors(removed)
+    return FileResult(str(path), True, info.doc_id, info.title, kind, region, year, len(chunks), len(added),
+                      len(removed), regulation=regulation)
+
+
+def detect_region_of_title(title: str) -> str:
+    """'吉林省重大行政决策程序规定' → '吉林省'; a national document → '全国'."""
+    m = re.match(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|州|县|区))", title)
+    if m and not title.startswith(("中华人民共和国", "中国共产党", "中共中央")):
+        return m.group(1)
+    return "全国"

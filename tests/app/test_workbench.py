@@ -1,0 +1,161 @@
+"""The web app's service layer without a browser: sections, versions, checks, export, review, chat."""
+
+import docx
+import pytest
+
+from assistant.app import ConflictError, Workbench, diff_html, split_sections
+from assistant.errors import AssistantError
+from assistant.knowledge import ingest_paths
+from tests.conftest import SEED_INPUTS, SEED_REPORT
+
+
+@pytest.fixture()
+def bench(workspace):
+    ingest_paths(workspace.kb, [SEED_REPORT])
+    wb = Workbench(workspace)
+    rid = wb.create_report("珲春市", 2023)
+    wb.load_inputs_file(rid, SEED_INPUTS)
+    return wb, rid
+
+
+def test_whole_report_draft_is_split_into_sections(bench, seed_text):
+    wb, rid = bench
+    draft, saved = wb.draft(rid, "all", offline=True)
+    assert saved == ["head", "一", "二", "三", "四", "tail"]
+    text, spans = wb.whole_text(rid)
+    assert text == draft.text
+    assert text[spans["二"][0]:spans["二"][1]].startswith("二、")
+    views = wb.sections(rid)
+    assert [v.status for v in views] == ["checked"] * 6
+    assert views[1].label.startswith("一、")
+
+
+def test_subsection_draft_is_spliced_into_its_part(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    before = wb.store.latest(rid, "一")
+    draft, saved = wb.draft(rid, "一/(六)", offline=True)
+    after = wb.store.latest(rid, "一")
+    assert saved == ["一"] and after.version == before.version + 1
+    assert after.text.count("(六)依法有效化解社会矛盾纠纷") == 1
+    assert after.text.startswith("一、2023年推进法治政府建设的主要举措和成效")
+
+
+def test_findings_are_relative_to_the_section(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    part1 = wb.store.latest(rid, "一")
+    planted = part1.text.replace("416件", "461件")
+    version = wb.save(rid, "一", planted, part1.version)
+    findings = wb.section_findings(rid, "一")
+    errors = [f for f in findings if f.severity == "error"]
+    assert len(errors) == 1 and planted[errors[0].start:errors[0].end] == "461件"
+    assert [f["text"] for f in version.findings if f["severity"] == "error"] == ["461件"]  # stored with the version
+    assert next(v for v in wb.sections(rid) if v.key == "一").status == "errors"
+    restored = wb.restore(rid, "一", part1.id, version.version)
+    assert "461件" not in restored.text and restored.origin == "restore"
+    diff = wb.diff(version.id, restored.id)
+    body = diff.split('class="diff-body">', 1)[1]
+    assert body.count("<del>") == 1 and body.count("<ins>") == 1  # only the planted digits differ
+
+
+def test_two_tabs_conflict(bench):
+    wb, rid = bench
+    wb.draft(rid, "二", offline=True)
+    base = wb.store.latest(rid, "二").version
+    wb.save(rid, "二", "二、甲的修改", base)
+    with pytest.raises(ConflictError):
+        wb.save(rid, "二", "二、乙的修改", base)
+
+
+def test_export_word_with_comments_and_markdown(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    path = wb.export(rid, "all", "docx", comments=True)
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "调解成功率98%" in text
+    comments = [c.text for c in document.comments]
+    assert any("mediation.rate" in c and "一致" in c for c in comments)
+    assert any("优化营商环境条例" in c and "现行有效" in c for c in comments)
+    md = wb.export(rid, "二", "md")
+    assert md.read_text(encoding="utf-8").startswith("## 二、")
+
+
+def test_review_a_report_written_elsewhere(bench, tmp_path, seed_text):
+    wb, _ = bench
+    d = docx.Document()
+    for line in seed_text.replace("成功化解408件", "成功化解480件").split("\n"):
+        d.add_paragraph(line)
+    d.save(tmp_path / "别处的报告.docx")
+    text, findings = wb.review(tmp_path / "别处的报告.docx", SEED_INPUTS)
+    errors = [f for f in findings if f.severity == "error"]
+    assert [f.text for f in errors] == ["480件"]
+    sheet = wb.export_review(text, findings)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("行", "列", "级别", "类型") and any("480件" in str(r) for r in rows)
+
+
+def test_uploads_are_checked_and_stored_safely(bench, tmp_path):
+    wb, _ = bench
+    bad = tmp_path / "run.exe"
+    bad.write_bytes(b"MZ")
+    with pytest.raises(AssistantError) as info:
+        wb.safe_upload(bad)
+    assert "不支持上传" in info.value.zh
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (wb.ws.settings.assistant_max_upload_mb * 1024 * 1024 + 1))
+    with pytest.raises(AssistantError):
+        wb.safe_upload(big)
+    odd = tmp_path / "../报告 (终稿)；rm -rf.txt"
+    odd.write_text("内容", encoding="utf-8")
+    stored = wb.safe_upload(odd)
+    assert stored.parent == wb.uploads and ";" not in stored.name and " " not in stored.name
+
+
+def reply(wb, rid, message, selected=None, editor=None, base=None):
+    events = list(wb.chat(rid, message, selected, editor, base))
+    return events[-1]
+
+
+def test_chat_offline(bench):
+    wb, rid = bench
+    done = reply(wb, rid, "起草第二部分")
+    assert done["changed"] == ["二"] and "已起草" in done["reply"]
+    assert wb.store.latest(rid, "二").text.startswith("二、")
+    assert "检查完毕" in reply(wb, rid, "检查全文")["reply"]
+    assert "人民调解" in reply(wb, rid, "去年报告里人民调解那部分怎么写的")["reply"]
+    assert "大模型" in reply(wb, rid, "精简一些", selected="二")["reply"]
+    answer = reply(wb, rid, "《优化营商环境条例》第一条")["reply"]
+    assert "知识库中没有《优化营商环境条例》的文本" in answer  # a clear message, not a crash
+    history = wb.chat_history(rid)
+    assert history[0] == {"role": "user", "content": "起草第二部分"} and len(history) == 10
+
+
+def test_split_sections_and_diff():
+    text = "某县2024年报告\n县委：\n开头。\n一、举措\n正文\n二、不足和原因\n正文\n某县人民政府\n2025年1月1日"
+    from assistant.outline import load_outline
+
+    parts = split_sections(text, load_outline())
+    assert list(parts) == ["head", "一", "二", "tail"]
+    assert parts["tail"] == "某县人民政府\n2025年1月1日"
+    html = diff_html("精简前的文字", "精简后的文字")
+    assert "<del>前</del>" in html and "<ins>后</ins>" in html
+
+
+def test_cited_documents_of_a_section(bench, tmp_path):
+    from tests.conftest import PLAIN_REGULATION
+
+    wb, rid = bench
+    reg = tmp_path / "条例.md"
+    reg.write_text(PLAIN_REGULATION, encoding="utf-8")
+    ingest_paths(wb.ws.kb, [reg], on_regulation=wb.ws.register_regulation, embed=False)
+    text = "严格执行《示例行政执法监督条例》第五条，学习《行政复议法》（2017年修正），落实《珲春市某某方案》。"
+    choices = wb.citations_in(text)
+    assert [label for label, _ in choices] == ["《示例行政执法监督条例》第五条", "《行政复议法（2017年）》", "《珲春市某某方案》"]
+    assert "⚠️" in wb.citation_info(choices[1][1], 2024)  # the 2017 version is outdated
+    info = wb.citation_info(choices[0][1], 2023)
+    assert "✓ 现行有效" in info and "未经审核或者审核未通过的，不得作出决定" in info
+    assert "登记表未收录" in wb.citation_info(choices[2][1], 2023)
