@@ -1,12 +1,7 @@
 """The figure checker: every number in the text traced to the structured inputs.
 
-Binding: a number is tied to an input figure by the words around it (its clause first, then its
-sentence, paragraph and headings) and by its unit. Label words shared by many figures
-("案件", "化解") count for less than distinctive ones ("物业", "复议"). When the value agrees,
-that is evidence too; but a wrong number still binds by its words, which is how a mismatch is
-found — unless the words right at the number name something the figure's label does not
-("成功化解物业纠纷64件" is not "人民调解成功化解案件"): a number that disagrees with a figure and is
-described by other words is a different statistic, so it is unsupported, not a mismatch.
+Numbers are tied to figures by `binding`; a number that disagrees with a figure and is described
+by other words is a different statistic, so it is unsupported, not a mismatch.
 
 Findings:
 - figure_mismatch (error): a bound number whose value disagrees with its figure;
