@@ -46,20 +46,26 @@ def strip_trailing_chatter(text: str) -> str:
     """Drop what the model says to the user after the text: whole trailing lines of chatter
     (and separator rules), then chatter sentences at the end of the last line."""
     lines = text.rstrip().split("\n")
-    while lines and (not lines[-1].strip() or _RULE.match(lines[-1]) or _is_chatter(lines[-1])):
+    while lines and (not lines[-1].strip() or _RULE.match(lines[-1])
+                     or all(_is_chatter(x) for x in _SENTENCE.findall(lines[-1]) if x.strip().strip("（）()*_ "))):
         lines.pop()
     if not lines:
         return ""
     last = lines[-1]
     sentences = [s for s in _SENTENCE.findall(last) if s]
-    while len(sentences) > 1 and _is_chatter(sentences[-1]):
-        sentences.pop()
+    while len(sentences) > 1:
+        if _is_chatter(sentences[-1]):
+            sentences.pop()
+        elif len(sentences) > 2 and not sentences[-1].strip().strip("）)*_ ") and _is_chatter(sentences[-2]):
+            del sentences[-2:]  # "（注：……。）": the note and its closing bracket
+        else:
+            break
     lines[-1] = "".join(sentences)
     return "\n".join(lines).rstrip()
 
 
 def _is_chatter(sentence: str) -> bool:
-    s = sentence.strip().strip("（）()*_ ")
+    s = sentence.replace("*", "").replace("_", "").strip().strip("（）() ")
     return bool(s) and len(s) <= 80 and bool(_TRAILING_CHATTER.search(s))
 
 

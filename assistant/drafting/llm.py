@@ -57,9 +57,12 @@ class LLMClient:
         self.max_continuations = max_continuations
         self.max_retry_wait = max_retry_wait
         # max_retries=0: retries happen here, where they can be reported and text is never duplicated
+        # max_tokens goes in the body as `max_tokens`, which DeepSeek, Qwen, GLM, vLLM and Ollama all read;
+        # ChatOpenAI's own max_tokens would be sent as `max_completion_tokens`, which some of them ignore
+        self.max_tokens = max_tokens
         self._chat = ChatOpenAI(base_url=base_url, api_key=api_key or "not-needed", model=model, timeout=timeout,
-                                max_retries=0, streaming=True, temperature=temperature, max_tokens=max_tokens,
-                                stream_usage=False)
+                                max_retries=0, streaming=True, temperature=temperature, stream_usage=False,
+                                extra_body={"max_tokens": max_tokens} if max_tokens else None)
 
     @classmethod
     def from_settings(cls, settings) -> "LLMClient":

@@ -60,7 +60,7 @@ def quote_attr(text) -> str:
     """A value for an attribute of a block header (来源="…"): no quote can end it, no angle can
     end the header, no line break."""
     text = quote_data(text)
-    text = re.sub(rf"[{_CLOSE_ANGLES}]", "）", re.sub(rf"[{_ANGLES}]", "（", text))
+    text = re.sub(rf"[{_CLOSE_ANGLES}]", "）", re.sub(rf"[{_ANGLES}]", "（", text)).replace("【", "［").replace("】", "］")
     text = text.replace('"', "'").replace("＂", "'").replace("“", "‘").replace("”", "’")
     return re.sub(r"\s+", " ", text).strip()
 
@@ -73,6 +73,7 @@ def quote_inline(text) -> str:
 
 
 _EXAMPLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
+_TITLE = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 
 
 def mask_example(text: str, extra_units: tuple[str, ...] = ()) -> str:
@@ -87,4 +88,6 @@ def mask_example(text: str, extra_units: tuple[str, ...] = ()) -> str:
             if not chars[i].isspace():
                 chars[i] = "×"
     masked = "".join(chars)
-    return _EXAMPLE_YEAR.sub(lambda m: "×" * len(m.group(0)), masked)
+    titles = [m.span() for m in _TITLE.finditer(masked)]  # a document's name stays as it is
+    return _EXAMPLE_YEAR.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in titles) else "×" * len(m.group(0)),
+                             masked)

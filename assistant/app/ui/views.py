@@ -16,22 +16,28 @@ CSS = """
 #message p { margin: .2em 0; }
 """
 KIND_ZH = {"report": "往年报告", "regulation": "法规"}
-SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe"}
+FIGURE_LABEL = "数据"
+SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe", FIGURE_LABEL: "#cdebd3"}
 FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
 FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
 SAMPLE_INPUTS = PROJECT_ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
 
 
-def highlight(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
-    """Text cut into (piece, label) for gr.HighlightedText; overlapping findings keep the first."""
+def highlight(text: str, findings: list[Finding], figure_spans: list | None = None) -> list[tuple[str, str | None]]:
+    """Text cut into (piece, label) for gr.HighlightedText; overlapping findings keep the first.
+    Numbers rendered from a figure's tag that no finding covers are labelled 数据 (their source is
+    listed under the version's sources)."""
+    marks = [(f.start, f.end, SEVERITY_ZH.get(f.severity, f.severity)) for f in findings]
+    marks += [(s, e, FIGURE_LABEL) for s, e, _ in figure_spans or []
+              if not any(f.start < e and s < f.end for f in findings)]
     pieces, pos = [], 0
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if f.start < pos or f.end <= f.start or f.end > len(text):
+    for start, end, label in sorted(marks, key=lambda m: (m[0], -m[1])):
+        if start < pos or end <= start or end > len(text):
             continue
-        if f.start > pos:
-            pieces.append((text[pos:f.start], None))
-        pieces.append((text[f.start:f.end], SEVERITY_ZH.get(f.severity, f.severity)))
-        pos = f.end
+        if start > pos:
+            pieces.append((text[pos:start], None))
+        pieces.append((text[start:end], label))
+        pos = end
     if pos < len(text):
         pieces.append((text[pos:], None))
     return pieces
@@ -47,14 +53,24 @@ def _findings_from_dicts(items: list[dict] | None) -> list[Finding]:
     return [Finding(**{k: v for k, v in d.items() if k in Finding.__dataclass_fields__}) for d in items or []]
 
 
-def sources_markdown(sources: list[dict]) -> str:
-    if not sources:
-        return "这一版没有引用知识库资料（手工修改或没有可参照的资料）。"
+def sources_markdown(sources: list[dict], text: str = "", figure_spans: list | None = None, inputs=None) -> str:
+    """The knowledge-base passages a version used, and where its numbers came from (the figure
+    each tag-rendered number was written from)."""
     out = []
+    if figure_spans and inputs is not None:
+        rows = []
+        for start, end, fid in figure_spans:
+            fig = inputs.figure(fid)
+            if fig is not None and 0 <= start < end <= len(text):
+                rows.append(f"- “{text[start:end]}” ← 指标 `{fid}`（{fig.label}，{inputs.display(fid)}）")
+        if rows:
+            out.append("**本版数字的来源**（由数据标记生成，不靠猜测）\n\n" + "\n".join(rows))
+    if not sources:
+        return "\n\n".join(out + ["这一版没有引用知识库资料（手工修改或没有可参照的资料）。"])
     for s in sources:
         label = f"《{s['title']}》{s['where']}" if s.get("kind") == "regulation" else f"{s['title']} {s.get('where', '')}"
-        text = (s.get("text") or "").replace("\n", " ")
-        out.append(f"**{label}**\n\n> {text[:400]}{'…' if len(text) > 400 else ''}")
+        body = (s.get("text") or "").replace("\n", " ")
+        out.append(f"**{label}**\n\n> {body[:400]}{'…' if len(body) > 400 else ''}")
     return "\n\n".join(out)
 
 
