@@ -176,9 +176,9 @@ class ChatMixin:
 
 def attention_lines(wb, draft) -> str:
     """"需要处理的部分：…" for a draft's marks and errors, or nothing."""
-    from ..drafting import attention, attention_text
+    from ..drafting import attention_text, parts_needing_attention
 
-    zh, _ = attention_text(attention(draft.text, draft.findings, wb.ws.outline))
+    zh, _ = attention_text(parts_needing_attention(draft.text, draft.findings, wb.ws.outline))
     return f"\n\n{zh}\n（标记在正文里：处理后删去标记，再点“保存并检查”。）" if zh else ""
 
 

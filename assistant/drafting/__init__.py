@@ -16,7 +16,7 @@ _NAMES = {
     "strip_trailing_chatter": ".cleanup",
     "write_draft": ".service",
     "repairable": ".service",
-    "guard": ".guard",
+    "guard_text": ".guard",
     "guard_until_clean": ".guard",
     "GuardResult": ".guard",
     "unmarked": ".guard",
@@ -25,7 +25,7 @@ _NAMES = {
     "tag_figures": ".figure_tags",
     "carry_spans": ".figure_tags",
     "shift_spans": ".figure_tags",
-    "attention": ".attention",
+    "parts_needing_attention": ".attention",
     "attention_text": ".attention",
     "needs_attention": ".attention",
     "OfflineDrafter": ".offline",
@@ -47,9 +47,9 @@ __getattr__, __dir__ = lazy_names(__name__, _NAMES)
 if TYPE_CHECKING:
     from .service import DraftingService, Draft, Source, write_draft, repairable
     from .cleanup import ensure_heading, strip_trailing_chatter
-    from .guard import guard, guard_until_clean, GuardResult, unmarked, needs_mark
+    from .guard import guard_text, guard_until_clean, GuardResult, unmarked, needs_mark
     from .figure_tags import render_tags, tag_figures, carry_spans, shift_spans
-    from .attention import attention, attention_text, needs_attention
+    from .attention import parts_needing_attention, attention_text, needs_attention
     from .offline import OfflineDrafter, chinese_date, STALE
     from .llm import LLMClient, LLMResult, CONTINUE_PROMPT, merge_continuation
     from .prompts import render, quote_data, quote_attr, quote_inline, mask_example

@@ -35,7 +35,7 @@ class PartAttention:
         return f"{where}: " + ", ".join(pieces)
 
 
-def attention(text: str, findings: list[Finding], outline=None) -> list[PartAttention]:
+def parts_needing_attention(text: str, findings: list[Finding], outline=None) -> list[PartAttention]:
     """Per part, in order, what still needs a person: marks by kind and other errors."""
     tree = parse_report(text, outline.classify_heading if outline is not None else None)
     parts: dict[str, PartAttention] = {}

@@ -54,7 +54,7 @@ def replaceable(f: Finding, spans: list[Span] | None = None) -> bool:
     return not any(s < f.end and f.start < e and fid != f.figure_id for s, e, fid in spans or [])
 
 
-def guard(text: str, findings: list[Finding], spans: list[Span] | None = None, replace: bool = True) -> GuardResult:
+def guard_text(text: str, findings: list[Finding], spans: list[Span] | None = None, replace: bool = True) -> GuardResult:
     """`text` with sure numbers replaced and every other fact finding marked where it stands."""
     spans = [tuple(s) for s in spans or []]
     edits: list[tuple[int, int, str]] = []
@@ -170,7 +170,7 @@ def guard_until_clean(text: str, check, spans: list[Span] | None = None, replace
     total = GuardResult(text, [tuple(s) for s in spans or []])
     findings = check(text, total.spans)
     for n in range(passes):
-        step = guard(total.text, findings, total.spans, replace=replace and n == 0)
+        step = guard_text(total.text, findings, total.spans, replace=replace and n == 0)
         if not step.changed:
             break
 

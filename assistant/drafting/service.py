@@ -24,7 +24,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from ..checks import Finding, make_mark, run_checks, workspace_context
+from ..checks import Finding, make_mark, run_checks, sort_findings, workspace_context
 from ..errors import AssistantError, LLMError
 from ..inputs import NOTE_KINDS, Inputs, format_number
 from ..outline import Part
@@ -66,6 +66,7 @@ class Draft:
     findings: list[Finding] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what happened, for the user
+    part_notes: dict[str, list[str]] = field(default_factory=dict)  # the same, by part (一 … 四) of a whole draft
     rounds: int = 0  # repair rounds used
     truncated: bool = False  # some answer stayed cut (its place is marked 〔未写完〕)
     figure_spans: list[Span] = field(default_factory=list)  # (start, end, figure id) of rendered numbers
@@ -198,7 +199,7 @@ class DraftingService:
             draft.replaced = _moved(draft.replaced, guarded.edits)
             draft.marked = _moved(draft.marked, guarded.edits) + guarded.marked
             draft.text, draft.figure_spans = guarded.text, guarded.spans
-        draft.findings = findings + _replaced_findings(draft.replaced)
+        draft.findings = sort_findings(findings + _replaced_findings(draft.replaced))
         if len(draft.marked) > marked_before:
             draft.notes.append(f"通篇核对又标出 {len(draft.marked) - marked_before} 处〔待核实〕。")
         return draft
@@ -208,6 +209,8 @@ class DraftingService:
         pieces.append((part.text, part.figure_spans))
         draft.sources += part.sources
         draft.notes += part.notes
+        key = split_path(part.section)[0]
+        draft.part_notes[key] = draft.part_notes.get(key, []) + part.notes
         draft.rounds += part.rounds
         draft.requests += part.requests
         draft.truncated |= part.truncated
@@ -318,7 +321,7 @@ class DraftingService:
                 raise _PartFailed(exc, None, target) from None
             draft = Draft(target, partial[0], "llm", figure_spans=partial[1], sources=sources, truncated=True,
                           requests=getattr(exc, "requests", 1), cut=True)
-            raise _PartFailed(exc, self._finish(draft), target) from None
+            raise _PartFailed(exc, _labelled(self._finish(draft), task.heading), target) from None
         answer = self._answer(result.text, task)
         if answer is None:  # only chatter or the heading: ask once more before giving up
             if on_status:
@@ -336,10 +339,10 @@ class DraftingService:
                                        "Retry; if it persists, use another model or draft a smaller part.",
                                        partial_text=result.text), None, target)
         text, spans = answer
-        draft = Draft(target, text, "llm", truncated=result.truncated, notes=list(result.notes), sources=sources,
+        draft = Draft(target, text, "llm", truncated=result.truncated, notes=_llm_notes(result), sources=sources,
                       figure_spans=spans, requests=result.requests, cut=result.truncated)
         draft = self._repair(draft, llm, messages, task, on_token, on_status)
-        return self._finish(draft)
+        return _labelled(self._finish(draft), task.heading)
 
     def _answer(self, raw: str, task: _Task, previous: tuple[str, list[Span]] | None = None):
         """The model's answer in shape with its tags rendered: (text, spans), or None when it has no
@@ -389,7 +392,7 @@ class DraftingService:
             draft.text, draft.figure_spans = answer
             draft.rounds += 1
             draft.cut = False  # a repair answer that is not cut is the whole text
-            draft.notes += [note for note in result.notes if note not in draft.notes]
+            draft.notes += [note for note in _llm_notes(result, "修改稿") if note not in draft.notes]
         return draft
 
     def _finish(self, draft: Draft) -> Draft:
@@ -398,13 +401,13 @@ class DraftingService:
         if draft.cut:
             draft.text = draft.text.rstrip() + UNFINISHED
             draft.truncated = True
-            draft.notes.append(f"“{draft.text.split(chr(10), 1)[0][:30]}”没有写完，已在截断处标〔未写完〕。")
+            draft.notes.append("没有写完，已在截断处标〔未写完〕。")
         guarded, findings = guard_until_clean(draft.text, lambda t, sp: self.check(t, "section", sp),
                                               draft.figure_spans)
         draft.text, draft.figure_spans = guarded.text, guarded.spans
         draft.replaced += guarded.replaced
         draft.marked += guarded.marked
-        draft.findings = findings + _replaced_findings(guarded.replaced)
+        draft.findings = sort_findings(findings + _replaced_findings(guarded.replaced))
         if guarded.replaced:
             shown = "、".join(f"“{r['found']}”→“{r['now']}”" for r in guarded.replaced[:5])
             draft.notes.append(f"最后核对：{len(guarded.replaced)} 处与统计不符的数字已改为统计数据（{shown}"
@@ -442,7 +445,7 @@ class DraftingService:
                            "The LLM's answer has no text; the section is unchanged.",
                            "重试一次，或换一种说法提出修改要求。", "Retry, or word the instruction differently.",
                            partial_text=result.text)
-        draft = Draft(section, answer[0], "llm", truncated=result.truncated, notes=list(result.notes),
+        draft = Draft(section, answer[0], "llm", truncated=result.truncated, notes=_llm_notes(result),
                       figure_spans=answer[1], requests=result.requests, cut=result.truncated)
         draft = self._repair(draft, llm, messages, task, on_token, on_status)
         return self._finish(draft)
@@ -559,6 +562,26 @@ class DraftingService:
             return []
         return [{"kind": "regulation", "title": h.title, "where": h.article or h.heading or "", "text": h.text,
                  "source_text": h.text, "doc_id": h.doc_id, "label": f"《{h.title}》{h.article or ''}"} for h in hits]
+
+
+def _llm_notes(result, what: str = "回答") -> list[str]:
+    """What the client did, in one or two notes: continued, still cut, a restart trimmed."""
+    notes = []
+    if result.continuations:
+        notes.append(f"{what}被截断，已自动续写{result.continuations}次" + ("，仍未写完。" if result.truncated else "。"))
+    elif result.truncated:
+        notes.append(f"{what}被截断，没有写完。")
+    for note in result.notes:
+        if ("从头重写" in note or "重复" in note or "没有再写出" in note) and note not in notes:
+            notes.append(note)
+    return notes
+
+
+def _labelled(draft: Draft, heading: str) -> Draft:
+    """The notes of one request's draft, each saying which part it is about."""
+    short = heading if len(heading) <= 24 else heading[:24] + "…"
+    draft.notes = [f"{short}：{n}" for n in draft.notes]
+    return draft
 
 
 def _for_repair(f: Finding, text: str) -> dict:

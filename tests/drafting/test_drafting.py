@@ -7,7 +7,7 @@ import pytest
 from llm_server import CONTINUE_MARK, ObedientModel, Reply, ScriptedLLMServer, SloppyModel, last_user, unmarked_plants
 
 from assistant.checks import check_figures, find_quantities
-from assistant.drafting import DraftingService, attention, attention_text, ensure_heading
+from assistant.drafting import DraftingService, attention_text, ensure_heading, parts_needing_attention
 from assistant.errors import LLMError
 from assistant.inputs import load_inputs
 from assistant.knowledge import ingest_paths
@@ -251,7 +251,7 @@ def test_a_model_that_ignores_every_instruction_leaves_no_wrong_fact_unmarked(ll
     assert "以上内容供参考" not in draft.text and draft.truncated and draft.text.count("〔未写完〕") == 9  # 6 subsections + 3 parts
     assert all(r["now"] in draft.text for r in draft.replaced) and draft.replaced
     # what needs a person, by part
-    zh, en = attention_text(attention(draft.text, draft.findings, llm_workspace.outline))
+    zh, en = attention_text(parts_needing_attention(draft.text, draft.findings, llm_workspace.outline))
     assert "第一部分" in zh and "第四部分" in zh and "〔待核实〕" in zh and "〔未写完〕" in zh and "part 四" in en
     # every repair was refused at once: one draft answer (with its continuations) and one repair per target
     assert model.calls["draft"] == 9 and model.calls["repair"] == 9 and model.calls["continue"] == 18

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.checks import CheckContext, Finding, find_marks, run_checks
-from assistant.drafting import (carry_spans, ensure_heading, guard, guard_until_clean, render_tags,
+from assistant.drafting import (carry_spans, ensure_heading, guard_text, guard_until_clean, render_tags,
                                 strip_trailing_chatter, tag_figures, unmarked)
 from assistant.inputs import load_inputs
 from assistant.registry import Registry
@@ -31,7 +31,7 @@ def check(ctx, text, spans=None):
 
 def test_sure_numbers_are_replaced_everything_else_is_marked_where_it_stands(ctx):
     findings = check(ctx, SUBSECTION)
-    result = guard(SUBSECTION, findings)
+    result = guard_text(SUBSECTION, findings)
     text = result.text
     assert [(r["found"], r["now"], r["figure_id"]) for r in result.replaced] == [("16件", "21件", "review.accepted")]
     assert "受理行政复议案件21件，已审结19件" in text
@@ -51,7 +51,7 @@ def test_sure_numbers_are_replaced_everything_else_is_marked_where_it_stands(ctx
 
 def test_guarding_twice_changes_nothing(ctx):
     once, findings = guard_until_clean(SUBSECTION, lambda t, sp: check(ctx, t, sp))
-    again = guard(once.text, findings, once.spans)
+    again = guard_text(once.text, findings, once.spans)
     assert not again.changed and again.text == once.text
     assert unmarked(once.text, findings) == []
 
@@ -63,7 +63,7 @@ def test_a_number_from_another_figures_tag_is_marked_not_replaced(ctx):
     spans = [(at, at + 3, "review.closed")]
     findings = check(ctx, text, spans)
     assert [(f.kind, f.figure_id) for f in findings] == [("figure_mismatch", "review.accepted")]
-    result = guard(text, findings, spans)
+    result = guard_text(text, findings, spans)
     assert not result.replaced and "19件〔待核实：与统计数据不符，统计为21件〕" in result.text
 
 
@@ -81,7 +81,7 @@ def test_any_kind_the_checks_add_later_is_marked_and_outline_findings_are_not():
                         "文号与登记表不符", suggestion="改为“国务院令第722号”"),
                 Finding("outline_missing_part", "error", 0, 3, "严格执", "缺少第二部分"),
                 Finding("citation_unverified", "info", 4, 8, "优化营商", "无法核对")]
-    result = guard(text, findings)
+    result = guard_text(text, findings)
     assert result.text == ("严格执行《优化营商环境条例》（国务院令第724号）〔待核实：citation_number_mismatch（改为“国务院令第722号”）〕。"
                            "\n一、主要举措")
     assert len(find_marks(result.text)) == 1
@@ -91,7 +91,7 @@ def test_a_derived_rate_is_never_replaced_by_a_guess():
     text = "受理网上申请9件，受理复议案件21件，网上申请占比62%。"
     f = Finding("figure_derived_mismatch", "error", text.index("62%"), text.index("62%") + 3, "62%", "按前文计算应为43%",
                 expected="43%", suggestion="改为“43%”")
-    result = guard(text, [f])
+    result = guard_text(text, [f])
     assert not result.replaced and "62%〔待核实：与前后数字推算的结果不符，请核对来源〕" in result.text
 
 
