@@ -27,8 +27,9 @@ Models (responders) that behave like real ones:
   does not exist and a misspelt title, adds chatter, ignores repair requests (answers the draft
   back), is always cut by ``finish_reason=length`` and restarts from the beginning when asked to
   continue. It records what it planted (``planted``) so a test can check none survives unmarked.
-- :class:`ObedientModel`: writes this year's notes with the figure tags of the prompt (〔数N〕),
-  optionally one wrong digit in its first answer, and applies every fix a repair request names.
+- :class:`ObedientModel`: writes this year's notes with the figure tags of the prompt (〔数N〕) — or,
+  with ``tags=False``, each figure's value in digits —, optionally one wrong digit in its first
+  answer, and applies every fix a repair request names.
 
 Manual use / benchmarks:  ``python tests/llm_server.py --port 8010 --text "…" --delay 0.2``
 (``--mode sloppy`` or ``--mode obedient`` answers as those models).
@@ -381,7 +382,7 @@ class SloppyModel:
                 out = [line]
                 for nxt in lines[i + 1:]:
                     t = _token(nxt)
-                    if (t and (level1 or t.endswith("、") or t.startswith("("))) or nxt.startswith("中共"):
+                    if (t and (t.endswith("、") or (not level1 and t.startswith("(")))) or nxt.startswith("中共"):
                         break
                     out.append(nxt)
                 return "\n".join(out)
@@ -427,8 +428,8 @@ class ObedientModel:
     """A model that does what it is told: this year's notes, every figure by its tag, no chatter;
     with ``mistake`` its first answer writes one figure's digits wrong, which the repair fixes."""
 
-    def __init__(self, mistake: bool = False) -> None:
-        self.mistake = mistake
+    def __init__(self, mistake: bool = False, tags: bool = True) -> None:
+        self.mistake, self.tags = mistake, tags  # tags=False: writes each figure's value itself
         self.mistakes: list[str] = []
         self.calls: dict[str, int] = {"draft": 0, "repair": 0, "continue": 0, "revise": 0, "other": 0}
         self._lock = threading.Lock()
@@ -509,7 +510,7 @@ class ObedientModel:
                 wrong = f"{int(m.group(1)) + 1}{m.group(2)}"
                 self.mistakes.append(wrong)
                 return f"全市{label}{wrong}。"
-        return f"全市{label}〔{tag}〕。"
+        return f"全市{label}〔{tag}〕。" if self.tags else f"全市{label}{shown.strip()}。"
 
 
 def unmarked_plants(text: str, planted: list[dict[str, str]], this_year: set[str] = frozenset(),
