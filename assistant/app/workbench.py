@@ -262,10 +262,12 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
                 pos = start + len(text) if start >= 0 else pos
                 spans = shift_spans(draft.figure_spans, -start, start, start + len(text)) if start >= 0 else []
                 own = draft.part_notes.get(key)
-                part_note = ("〔未写完〕起草中断，已保存收到的文字；" if draft.error and draft.error.get("part") == key else "") + \
-                    ("；".join(own) if own else f"起草全文：{draft.notes[0]}" if draft.notes and draft.mode == "offline" else
-                     "起草全文" if draft.mode == "llm" else "")
-                self._save_latest(report_id, key, text, origin, part_note or note, sources, spans)
+                if draft.mode == "llm":  # each part keeps its own notes, not the whole draft's
+                    failed = draft.error is not None and draft.error.get("part") == key
+                    part_note = ("〔未写完〕起草中断，已保存收到的文字；" if failed else "") + ("；".join(own) if own else "起草全文")
+                else:
+                    part_note = note
+                self._save_latest(report_id, key, text, origin, part_note, sources, spans)
                 saved.append(key)
         else:
             tokens = split_path(target)
