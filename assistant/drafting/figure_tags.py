@@ -109,7 +109,7 @@ def carry_spans(old: str, new: str, spans: list[Span]) -> list[Span]:
         if tag != "equal":
             continue
         for k in range(i2 - i1):
-            (os_, oe), (ns, _ne) = a[i1 + k], b[j1 + k]
+            (os_, oe), (ns, _) = a[i1 + k], b[j1 + k]
             shift = ns - os_
             out.extend((s + shift, e + shift, fid) for s, e, fid in spans if os_ <= s and e <= oe)
     return out

@@ -20,7 +20,6 @@ replaced and marked, and how many LLM requests it took.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -73,7 +72,7 @@ class Draft:
     replaced: list[dict] = field(default_factory=list)  # what the guard replaced (found → now)
     marked: list[dict] = field(default_factory=list)  # what the guard marked 〔待核实〕
     requests: int = 0  # LLM requests made (drafts, repairs, continuations, retries)
-    error: dict | None = None  # {"zh", "en", "hint_zh", "part"} when a request failed part-way
+    error: dict | None = None  # {"zh", "en", "hint_zh", "part", "section"} when a request failed part-way
     cut: bool = field(default=False, repr=False)  # the current text is from an answer that stayed cut
 
     @property
@@ -221,7 +220,8 @@ class DraftingService:
         exc = failed.error
         label = self._heading_for(failed.target)
         kept = "已收到的文字已保留，并在中断处标了〔未写完〕" if failed.draft is not None else "这一部分没有收到任何文字"
-        draft.error = {"zh": exc.zh, "en": exc.en, "hint_zh": exc.hint_zh, "part": failed.target}
+        draft.error = {"zh": exc.zh, "en": exc.en, "hint_zh": exc.hint_zh, "part": split_path(failed.target)[0],
+                       "section": failed.target}
         draft.notes.append(f"起草“{label}”时出错：{exc.zh}{kept}；之后的部分没有起草。")
 
     def _llm_target(self, target: str, prev: dict | None, llm, on_token, on_status) -> Draft:

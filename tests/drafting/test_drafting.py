@@ -352,3 +352,19 @@ def test_a_revision_is_guarded_too(llm_workspace, seed_inputs):
     draft = DraftingService(llm_workspace, seed_inputs).revise("二", PART2, "精简一些")
     assert "47场次〔待核实：本年度统计数据中没有这个数〕" in draft.text and "以上内容供参考" not in draft.text
     assert draft.marked and draft.text.startswith(PART2)
+
+
+def test_a_subsection_that_fails_keeps_the_subsections_before_it(llm_workspace):
+    obedient = ObedientModel()
+
+    def respond(body):
+        if "【本部分】（三）" in last_user(body):
+            return Reply(status=401)
+        return obedient(body)
+
+    llm_workspace.server.responder = respond
+    draft = DraftingService(llm_workspace, load_inputs(NEXT_YEAR)).draft("all")
+    assert draft.error == {**draft.error, "part": "一", "section": "一/(三)"} and "401" in draft.error["zh"]
+    assert "（一）依法全面履行政府职能" in draft.text and "（二）重大行政决策科学民主合法" in draft.text
+    assert "（三）" not in draft.text and "\n〔未写完〕\n" in draft.text and "二、" not in draft.text
+    assert obedient.calls["draft"] == 2  # nothing is asked after the failure
