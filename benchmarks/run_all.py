@@ -28,7 +28,14 @@ def goal_line(name: str) -> str:
         return f"skipped: {data['skipped']}"
     if name == "drafting":
         offline = all(v["goal"]["met"] for v in data["offline"].values())
-        return f"offline < 2 s: {_met(offline)}; LLM overhead < 300 ms: {_met(data['llm']['goal']['met_new_request_p50'])}"
+        line = f"offline < 2 s: {_met(offline)}; LLM overhead < 300 ms: {_met(data['llm']['goal']['met_new_request_p50'])}"
+        if "guard" in data:
+            guard = all(v["goal"]["met"] for v in data["guard"].values())
+            stubborn = all(r["within_1_plus_rounds"] for m in data["calls_per_part"].values() for r in m["parts"].values())
+            unmarked = data["planted_facts"]["this_code"]["unmarked"]
+            line += (f"; guard < 100 ms: {_met(guard)}; stubborn ≤ 1 + rounds: {_met(stubborn)}; "
+                     f"planted facts unmarked: {unmarked} ({_met(unmarked == 0)})")
+        return line
     if name == "checks":
         return (f"figures < 0.5 s: {_met(data['figures']['goal']['met'])}; "
                 f"citations < 0.2 s: {_met(data['citations']['goal']['met'])}")

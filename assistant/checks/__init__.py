@@ -35,6 +35,13 @@ _NAMES = {
     "check_citations": ".citations",
     "TextLookup": ".citations",
     "check_outline": ".outline_check",
+    "check_report_year": ".report_year",
+    "Mark": ".marks",
+    "find_marks": ".marks",
+    "make_mark": ".marks",
+    "mask_marks": ".marks",
+    "mark_at": ".marks",
+    "check_marks": ".marks",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -46,3 +53,5 @@ if TYPE_CHECKING:
     from .figures import check_figures, FigureBinder, Binding, restate, expected_text
     from .citations import find_citations, find_titles, Citation, check_citations, TextLookup
     from .outline_check import check_outline
+    from .report_year import check_report_year
+    from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks
