@@ -56,12 +56,19 @@ def vector_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("vectors") / "vectors.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def national_index(tmp_path_factory):
+    """One keyword index of the national laws' articles for the run (building it takes ~10 s)."""
+    return tmp_path_factory.mktemp("national") / "national-bm25"
+
+
 @pytest.fixture()
-def settings(tmp_path, monkeypatch, vector_cache):
+def settings(tmp_path, monkeypatch, vector_cache, national_index):
     from assistant.settings import Settings
 
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ASSISTANT_VECTOR_CACHE", str(vector_cache))
+    monkeypatch.setenv("ASSISTANT_NATIONAL_INDEX", str(national_index))
     for key in ("ASSISTANT_CHROMA_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "ASSISTANT_LLM_MODEL", "ASSISTANT_EMBEDDINGS"):
         monkeypatch.delenv(key, raising=False)
     return Settings(_env_file=None)

@@ -7,11 +7,13 @@ are done.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import bm25s
 import jieba
@@ -57,11 +59,22 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """An immutable BM25 index over chunk ids; build a new one when the catalog changes."""
 
-    def __init__(self, ids: list[str], token_lists: list[list[str]]) -> None:
+    def __init__(self, ids: list[str], token_lists: list[list[str]] | None, retriever=None) -> None:
         self.ids = list(ids)
-        self._retriever = bm25s.BM25()
-        if self.ids:
-            self._retriever.index([t or [""] for t in token_lists], show_progress=False)
+        self._retriever = retriever or bm25s.BM25()
+        if self.ids and retriever is None:
+            self._retriever.index([t or [""] for t in token_lists or []], show_progress=False)
+
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder` (bm25s' files plus the ids), to be loaded by `load`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(folder), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps(self.ids, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "BM25Index":
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        return cls(ids, None, bm25s.BM25.load(str(folder), mmap=True, show_progress=False))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -87,3 +100,14 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top]
+
+
+@lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """Changes when the user dictionary or the stop words change (a saved index is then rebuilt)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("userdict.txt", "stopwords.txt"):
+        digest.update((resources.files("assistant") / "resources" / name).read_bytes())
+    return digest.hexdigest()[:12]

@@ -45,7 +45,7 @@ def test_ingesting_a_regulation_adds_it(workspace, tmp_path):
     found = lookup_article(workspace, "《示例行政执法监督条例》", "第二条")
     assert found["text"].startswith("第二条") and found["status_note"] == "现行有效"
     older = lookup_article(workspace, "《示例行政执法监督条例》（2019年修正）", "第二条")
-    assert older["status_note"].startswith("知识库中没有2019年版本的文本，以下是2022年版本的条文")
+    assert older["status_note"].startswith("没有2019年版本的文本，以下是2022年版本的条文")
 
 
 def test_lawrefbook_folder_import(workspace, tmp_path):
