@@ -299,12 +299,13 @@ class KnowledgeBase:
             with self._bm25_lock:
                 mask = self._mask(filters)
                 positions = self._bm25_pos
-            bm25_scores = index.scores(query)
+            national_index = self.national.ensure() if self._national_wanted(filters) else None
+            bm25_scores = index.scores(query, national_index)  # IDF over both, so the two lists compare
             if mask is not None:
                 bm25_scores = np.where(mask, bm25_scores, 0.0)
             for rank, (cid, _score) in enumerate(index.top(bm25_scores, depth), 1):
                 ranks.setdefault(cid, {})["bm25"] = rank
-            national = dict(self._national_candidates(query, depth, filters))
+            national = dict(self._national_candidates(query, depth, filters, index) if national_index else [])
             for rank, cid in enumerate(national, 1):
                 ranks.setdefault(cid, {})["bm25"] = rank
 
@@ -342,14 +343,17 @@ class KnowledgeBase:
                             ranks[cid]))
         return hits
 
-    def _national_candidates(self, query: str, k: int, filters: dict) -> list[tuple[str, float]]:
-        """National articles by BM25 (for searches not narrowed to reports, places or parts)."""
+    @staticmethod
+    def _national_wanted(filters: dict) -> bool:
+        """National articles join searches not narrowed to reports, places, parts or a document."""
         if set(filters) - {"kind", "year", "doc_id"} or filters.get("kind", "regulation") != "regulation":
-            return []
-        if "doc_id" in filters and not str(filters["doc_id"]).startswith(ID_PREFIX):
-            return []
+            return False
+        return "doc_id" not in filters or str(filters["doc_id"]).startswith(ID_PREFIX)
+
+    def _national_candidates(self, query: str, k: int, filters: dict, catalog: BM25Index) -> list[tuple[str, float]]:
+        """National articles by BM25, scored with the catalog's document frequencies included."""
         return self.national.search(query, k, year=filters.get("year"), doc_id=filters.get("doc_id"),
-                                    hidden=self._ingested_articles)
+                                    hidden=self._ingested_articles, shared_with=catalog)
 
     def _dense(self, query: str, k: int, filters: dict) -> tuple[np.ndarray | None, list[tuple[str, float]]]:
         """The query vector and the top-k (chunk id, cosine), filters applied.

@@ -203,13 +203,14 @@ class NationalIndex:
         self._ids = {f"{ID_PREFIX}{r[0]}:{r[1]}": i for i, r in enumerate(rows)}
 
     def search(self, query: str, k: int, *, year: int | None = None, doc_id: str | None = None,
-               hidden: frozenset = frozenset()) -> list[tuple[str, float]]:
+               hidden: frozenset = frozenset(), shared_with: BM25Index | None = None) -> list[tuple[str, float]]:
         """The k best (id, BM25 score), leaving out articles an ingested text holds (`hidden`:
-        (normalised title, label, year) and (normalised title, label, None) for undated texts)."""
+        (normalised title, label, year) and (normalised title, label, None) for undated texts);
+        `shared_with`: the catalog's index, whose scores these are compared with."""
         index = self.ensure()
         if index is None:
             return []
-        scores = index.scores(query)
+        scores = index.scores(query, shared_with)
         out = []
         for cid, score in index.top(scores, k + len(hidden) + 20):
             law_id, _row, title, label, _chapter, law_year = self._rows[self._ids[cid]]

