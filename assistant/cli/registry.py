@@ -89,5 +89,6 @@ def print_sources(registry, brief: bool = False) -> None:
         return
     print("法规登记表的来源（后者被前者覆盖：项目登记表 > 国家法律库 > LawRefBook 目录；数据目录的 registry.yaml 最优先）：")
     for s in registry.sources:
-        print(f"- {s.name}：{s.entries} 条，资料截至 {s.as_of or '（人工维护，随时更正）'}")
+        when = f"资料截至 {s.as_of}" if s.as_of else "人工维护，无统一截至日期" if s.entries else "未提供"
+        print(f"- {s.name}：{s.entries} 条，{when}")
         print(f"  更新：{s.update}")
