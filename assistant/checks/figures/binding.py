@@ -20,7 +20,7 @@ from decimal import Decimal
 from ...inputs import Figure, Inputs
 from ...report_tree import ASIDE, ReportTree
 from ...units import PERCENT, compatible, split_unit
-from ..quantities import Mention, clause_bounds, paragraph_bounds, round_step_of, sentence_bounds
+from ..quantities import Mention, clause_bounds, overlaps, paragraph_bounds, sentence_bounds, source_interval
 from .lists import respectively
 
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
@@ -307,14 +307,11 @@ class FigureBinder:
         value = self.inputs.value(fig.id)
         if value is None:
             return False
-        true = to_base(fig, value)
         if fig.approx:
-            # the source itself is approximate ("5900余次": at least 5900, below 6000): accept a
-            # wording whose range overlaps [v, v + round step)
-            step = round_step_of(value, Decimal(1), true)
-            low, high, _, _ = m.interval()
-            return low < true + step and high > true  # the source is above v: "近460人次" is not "460余人次"
-        return m.allows(true)
+            # the source itself is approximate ("5900余次", "近50件", "约3万人次"): a wording is right when
+            # the values it allows meet the values the source stands for ("近460人次" is not "460余人次")
+            return overlaps(m.interval(), source_interval(value, split_unit(fig.unit)[1], fig.approx))
+        return m.allows(to_base(fig, value))
 
     def bind(self, text: str, mentions: list[Mention], tree: ReportTree | None = None, use_values: bool = True,
              previous_values: bool = False) -> dict[int, Binding]:
