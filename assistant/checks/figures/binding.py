@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ...inputs import Figure, Inputs
 from ...report_tree import ASIDE, ReportTree
-from ...units import PERCENT, compatible, split_unit
+from ...units import PERCENT, compatible, match_unit, split_unit
 from ..quantities import Mention, clause_bounds, overlaps, paragraph_bounds, sentence_bounds, source_interval
 from .lists import respectively
 
@@ -33,9 +33,19 @@ _GENERIC_WORDS = ("全市", "全县", "全区", "全省", "全州", "全镇", "�
                   "现有", "以来", "包括", "在内", "总数", "数量", "上年", "去年", "上一年", "同期", "同比", "环比",
                   "年底", "年末", "年初", "年度", "仅占", "占到", "提高到", "增长到", "上升到", "提升到",
                   "增加到", "下降到", "降低到", "减少到", "提高至", "提升至", "增加至", "增长至", "上升至", "下降至",
-                  "降低至", "减少至", "降至", "升至")
+                  "降低至", "减少至", "降至", "升至", "整合为", "整合至", "调整为", "调整至", "精简为", "精简至",
+                  "压减为", "压减至", "合并为", "缩减为", "缩减至", "增至", "减至", "变为")
+# words that say how a figure changed, not what it counts: they do not bind a number to a label
+# ("同比下降11.8%" is not 涉企行政检查次数同比下降's because of 同比下降); the change is checked
+# against `previous` by year_over_year
+_CHANGE_TEXT = re.compile(r"同比|环比|比上年|较上年|比去年|较去年|增长|下降|上升|提高|降低|减少|增加|提升|增幅|降幅")
+# “quoted names” of campaigns and services before a number name the activity, not what is counted
+_QUOTED_NAME = re.compile(r"[“\"「『][^“”\"」』\n]{1,24}[”\"」』]")
+_LAST_NUMBER = re.compile(r"[\d０-９][\d０-９.,，]*[万亿千百]?[余多]?")
 _FILLER_CHARS = frozenset("的了和及与等共计达为数已均约近超过余多逾将并对在向把被由是有其中")
 _PHRASE_BREAK = frozenset("因被依而经并且均已由于和及是，,、；;：:。！？\n（(")
+_LAST_YEAR = re.compile(r"上年|去年|上一年|前一年|同期|[12]\d{3}年的")
+_COMPARISON_WORDS = ("上年", "去年", "上一年", "同期", "同比", "环比")  # "窗口由上年的32个": still at the number
 _CONFUSABLE = {"人": ("人次",), "人次": ("人", "次"), "次": ("人次",)}  # people vs attendances: not the same
 
 def grams(text: str) -> set[str]:
@@ -72,7 +82,8 @@ class FigureBinder:
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        label_grams = {f.id: [grams(label) for label in f.labels] for f in inputs.figures}
+        label_grams = {f.id: [grams(_CHANGE_TEXT.sub(" ", label)) or grams(label) for label in f.labels]
+                       for f in inputs.figures}
         df = Counter(g for variants in label_grams.values() for g in set().union(*variants))
         self._weight = {g: 1.0 / (1.0 + math.log(n)) for g, n in df.items()}
         # each label as its words and their total weight (what a full match scores)
@@ -84,6 +95,7 @@ class FigureBinder:
         self._headings: dict[tuple[int, str], set[str]] = {}
         region = (inputs.report.region or "").strip()
         self._generic = _GENERIC_WORDS + tuple(w for w in {region, region[:-1] if len(region) > 2 else ""} if w)
+        self._generic_grams = {g for w in self._generic for g in grams(w)}
 
     def _coverage(self, hits: frozenset[str], total: float, context: set[str]) -> float:
         return sum(self._weight[g] for g in hits if g in context) / total
@@ -115,6 +127,13 @@ class FigureBinder:
             pieces.append(text[pos:hi])
             return " ".join(pieces)
 
+        if others and item is None and self._names_nothing(text[a:m.start]):
+            # "受理线索17件，办结17件" / "培训8期，620人参加" / "35宗、2176亩": a number whose own clause
+            # names (almost) nothing shares the subject of the number before it in the sentence
+            before = [c for c in others if s0 <= c[0] and c[1] <= a]
+            if before:
+                keep = max(before)
+                others = [c for c in others if c != keep]
         heads, section = set(), None
         if tree is not None:
             node = tree.section_at(m.start)
@@ -133,8 +152,23 @@ class FigureBinder:
                 break
             after += ch
         before = item if item is not None else text[a:m.start]
+        last = None
+        for last in _LAST_NUMBER.finditer(before):
+            pass
+        if last is not None:  # "由上年的32个整合为18个": what is said of 18个 starts after 32个
+            cut = last.end()
+            unit = match_unit(before, cut)
+            before = before[cut + (len(unit) if unit else 0):]
+        # titles, brackets, “quoted names”: not what is counted
+        before = _QUOTED_NAME.sub(" ", ASIDE.sub(" ", before))
         return _Context(near, sentence, paragraph, heads, section, near | sentence | paragraph | heads,
-                        (ASIDE.sub(" ", before), after))  # titles, brackets: not what is counted
+                        (before, after))
+
+    def _names_nothing(self, words: str) -> bool:
+        """At most one bigram of content (not generic, not filler) in `words`."""
+        content = [g for g in grams(words) if len(g) == 2 and g not in self._generic_grams
+                   and not set(g) <= _FILLER_CHARS]
+        return len(content) <= 1
 
     def _heading_grams(self, tree: ReportTree, path: str) -> set[str]:
         """The words of the headings above a section (its subsection and item titles)."""
@@ -171,7 +205,10 @@ class FigureBinder:
             if words <= 0:
                 continue
             consistent = self.consistent(fig, m)
-            was_previous = previous_values and fig.previous is not None and m.allows(to_base(fig, fig.previous))
+            last_year = fig.previous is not None and m.allows(to_base(fig, fig.previous))
+            if last_year and not consistent and not previous_values and _LAST_YEAR.search(ctx.at_number[0]):
+                continue  # "由上年的32个整合为18个": last year's value, for year_over_year to check
+            was_previous = previous_values and last_year
             if (words >= MIN_WORDS and not consistent and not was_previous
                     and self.foreign_words(fig, ctx.at_number)):
                 continue  # the value disagrees and the words name something else: not this figure
@@ -260,16 +297,34 @@ class FigureBinder:
         return best
 
     def foreign_words(self, fig: Figure, at_number: tuple[str, str]) -> list[str]:
-        """Words at a number that the figure's labels do not explain: runs of two or more
-        characters before it (in its clause), or right after it ("9件行政复议申请案件"), that
-        neither a label nor a generic word covers: "物业纠纷" in "成功化解物业纠纷64件" against
-        "人民调解成功化解案件"."""
+        """Words right at a number that the figure's labels do not explain: the phrase just before
+        it (nothing but filler between) or just after it ("9件行政复议申请案件"), of two or more
+        characters that neither a label nor a generic word covers: "物业纠纷" in "成功化解物业纠纷64件"
+        against "人民调解成功化解案件". Words further away ("组织全区…", "汛前汛中排查…") set the
+        scene, and words before 等 ("土地管理法等12部") give examples of what is counted."""
         before, after = at_number
-        runs = self._runs(fig, before)
+        cut = before.rfind("等")
+        if cut >= 0:
+            before = before[cut + 1:]
+        runs = []
+        spans = self._runs(fig, before)
+        if spans and self._at_number(fig, before[spans[-1][1]:]):
+            runs.append(before[spans[-1][0]:spans[-1][1]])
         first = self._runs(fig, after)
-        if first and after.startswith(first[0]):
-            runs.append(first[0])
+        if first and first[0][0] == 0:
+            runs.append(after[first[0][0]:first[0][1]])
         return runs
+
+    def _at_number(self, fig: Figure, gap: str) -> bool:
+        """Whether words followed by `gap` (up to the number) describe the number itself. Not when
+        a generic word starts a phrase of its own between them ("组织全区11.9万人参加"), nor when the
+        label's own phrase starts after them ("汛前汛中｜排查地质灾害隐患点146处"): those words set the
+        scene. Otherwise they do, however far: "成功化解物业纠纷64件", "梳理政务服务事项1255项" for
+        街道政务服务延伸事项."""
+        if any(word in gap for word in self._generic if word not in _COMPARISON_WORDS):
+            return False
+        rest = gap.lstrip("".join(_FILLER_CHARS) + " ")
+        return not any(rest.startswith(label[:2]) for label in fig.labels if len(label) >= 2)
 
     def _plain_runs(self, segment: str) -> list[tuple[int, int]]:
         """Spans of two or more characters in `segment` that something counted could be named by:
@@ -285,7 +340,8 @@ class FigureBinder:
             spans = self._spans[segment] = _uncovered_runs(covered, 0)
         return spans
 
-    def _runs(self, fig: Figure, segment: str) -> list[str]:
+    def _runs(self, fig: Figure, segment: str) -> list[tuple[int, int]]:
+        """Spans of `segment` that neither the figure's labels nor generic words cover."""
         spans = self._plain_runs(segment)
         if not spans:
             return []
@@ -300,7 +356,7 @@ class FigureBinder:
                     for k in (i, i + 1):
                         if a <= k < b:
                             covered[k - a] = True
-            runs += [segment[x:y] for x, y in _uncovered_runs(covered, a)]
+            runs += _uncovered_runs(covered, a)
         return runs
 
     def consistent(self, fig: Figure, m: Mention) -> bool:
