@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...inputs import format_number
 from ..findings import Finding
 from ..quantities import Mention, sentence_bounds
 from .wording import restate
@@ -50,7 +49,7 @@ def parts_and_total(text: str, mentions: list[Mention]) -> list[tuple[Finding | 
         why = "各部分之和" if exhaustive else "各部分之和已超过总数，"
         out.append((Finding(
             kind="figure_derived_mismatch", severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
-            message=f"{why}{listing}＝{format_number(total)}，与总数“{m.text}”不符。",
+            message=f"{why}{listing}＝{expected}，与总数“{m.text}”不符。",
             expected=expected, found=m.text, suggestion=f"核对总数与各分项（按分项合计应为“{expected}”）",
             details={"parts": [mentions[j].text for j in parts]}), members, i))
     return out
