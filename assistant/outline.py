@@ -196,7 +196,7 @@ def _keyword_score(text: str, keywords: list[str]) -> float:
 def _load(path: str) -> Outline:
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return Outline.model_validate(data)
     except FileNotFoundError as exc:
         raise AssistantError(f"找不到提纲文件：{file}", f"Outline file not found: {file}",

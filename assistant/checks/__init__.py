@@ -35,6 +35,11 @@ _NAMES = {
     "check_citations": ".citations",
     "TextLookup": ".citations",
     "check_outline": ".outline_check",
+    "summarize": ".summary",
+    "ReportSummary": ".summary",
+    "SUMMARY_HEADERS": ".summary",
+    "format_table": ".summary",
+    "wrong_year": ".run",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -46,3 +51,5 @@ if TYPE_CHECKING:
     from .figures import check_figures, FigureBinder, Binding, restate, expected_text
     from .citations import find_citations, find_titles, Citation, check_citations, TextLookup
     from .outline_check import check_outline
+    from .summary import summarize, ReportSummary, SUMMARY_HEADERS, format_table
+    from .run import wrong_year

@@ -24,6 +24,8 @@ KIND_ZH = {
     "outline_order": "部分顺序不对",
     "outline_numbering": "序号跳号或重复",
     "outline_part_content": "部分内容不全",
+    "outline_subsection": "第一部分的方面",
+    "inputs_wrong_year": "输入数据年度不符",
 }
 
 

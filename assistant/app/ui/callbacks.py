@@ -12,7 +12,7 @@ from ...inputs import NOTE_KINDS
 from ..sections import HEAD
 from ..store import ConflictError
 from ..workbench import Workbench
-from .views import KIND_ZH, SAMPLE_INPUTS, _findings_from_dicts, error_text, finding_rows, highlight, sources_markdown
+from .views import KIND_ZH, _findings_from_dicts, error_text, finding_rows, highlight, sources_markdown
 
 
 class Panels:
@@ -54,6 +54,9 @@ class Panels:
                + (f"，来自 {source}" if source else "") + "）。")
         if inputs.warnings:
             msg += "\n\n" + "\n".join(f"- {w}" for w in inputs.warnings)
+        notices = self.wb.inputs_notices(report_id)
+        if notices:
+            msg = "\n".join(f"⚠️ {n}" for n in notices) + "\n\n" + msg
         return msg, figures, notes
 
     def refresh_report(self, report_id, key=None):
@@ -230,7 +233,19 @@ def _inputs(ui, wb: Workbench, p: Panels) -> None:
 
     inputs_outputs = [ui.inputs_msg, ui.figures_df, ui.notes_df, ui.sections, ui.inputs_file]
     ui.inputs_file.upload(on_inputs, [ui.report_id, ui.inputs_file], inputs_outputs)
-    ui.sample_btn.click(lambda rid: on_inputs(rid, str(SAMPLE_INPUTS)), ui.report_id, inputs_outputs)
+    def on_sample(rid):
+        """The sample inputs of the open report's year (and which year was loaded)."""
+        keep = gr.update()
+        if rid is None:
+            return "请先新建或打开一份报告。", keep, keep, keep, None
+        try:
+            _, year = wb.load_sample_inputs(rid)
+        except AssistantError as exc:
+            return error_text(exc), keep, keep, keep, None
+        msg, figures, notes = p.inputs_view(rid)
+        return f"已载入{year}年的示例数据。" + msg, figures, notes, gr.update(choices=p.section_choices(rid)), None
+
+    ui.sample_btn.click(on_sample, ui.report_id, inputs_outputs)
 
     def on_template():
         from ...inputs import write_template

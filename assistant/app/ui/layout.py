@@ -74,7 +74,7 @@ def build_layout(wb: Workbench) -> SimpleNamespace:
                 inputs_file = gr.File(label="上传本年度输入数据（.yaml / .yml / .xlsx）", file_types=[".yaml", ".yml", ".xlsx"],
                                       elem_id="inputs-upload")
                 with gr.Column():
-                    sample_btn = gr.Button("载入示例数据（珲春市2023年）", elem_id="load-sample")
+                    sample_btn = gr.Button("载入本年度的示例数据（珲春市2023、2024年）", elem_id="load-sample")
                     template_btn = gr.Button("生成空白 Excel 模板", elem_id="template-btn")
                     template_file = gr.File(label="模板下载", interactive=False, elem_id="template-file")
             inputs_msg = gr.Markdown(elem_id="inputs-message")

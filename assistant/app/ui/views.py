@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ...checks import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from ...errors import AssistantError
-from ...settings import PROJECT_ROOT
 from ..messages import llm_howto
 
 CSS = """
@@ -19,7 +18,6 @@ KIND_ZH = {"report": "往年报告", "regulation": "法规"}
 SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe"}
 FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
 FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
-SAMPLE_INPUTS = PROJECT_ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
 
 
 def highlight(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
