@@ -1,4 +1,4 @@
-"""Notes for reviewers attached to the exported Word file: each figure's input id and value and
+"""Notes for reviewers attached to the exported Word file: each figure's label and value and
 each citation's status, as Word comments."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ def review_comments(text: str, inputs: Inputs | None, registry: Registry | None,
             note = "未在本年度输入数据中找到对应指标，请核实来源。" if inputs else "未提供输入数据，未核对。"
         else:
             mark = "一致" if b.consistent else "不一致！"
-            note = f"指标 {b.figure.id}（{b.figure.label}）= {inputs.display(b.figure.id)}，{mark}"
+            note = f"指标“{b.figure.label}”= {inputs.display(b.figure.id)}，{mark}"
             if b.figure.formula:
-                note += f"；公式 {b.figure.formula}"
+                note += f"；按 {inputs.formula_text(b.figure.id)} 计算"
         comments.append(DocComment(m.start, m.end, note))
     if registry is not None:
         for cit in find_citations(text):

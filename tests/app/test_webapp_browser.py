@@ -309,7 +309,7 @@ def test_export_word_with_comments(page, offline_app, tmp_path):
 
     comments = list(document.comments)
     assert comments, "export with comments on has no Word comments"
-    assert any("mediation.accepted" in c.text and "一致" in c.text for c in comments)
+    assert any("人民调解委员会受理人民调解案件" in c.text and "一致" in c.text and "mediation" not in c.text for c in comments)
 
 
 def test_bad_inputs_are_listed_and_the_loaded_ones_kept(page, offline_app, tmp_path):

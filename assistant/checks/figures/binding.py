@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,14 +49,16 @@ _LAST_YEAR = re.compile(r"上年|去年|上一年|前一年|同期|[12]\d{3}年�
 _COMPARISON_WORDS = ("上年", "去年", "上一年", "同期", "同比", "环比")  # "窗口由上年的32个": still at the number
 _CONFUSABLE = {"人": ("人次",), "人次": ("人", "次"), "次": ("人次",)}  # people vs attendances: not the same
 
-def grams(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def grams(text: str) -> frozenset[str]:
+    """The character bigrams of a text's words (a lone character stands for itself)."""
     clean = _NON_WORD.sub(" ", text)
     out: set[str] = set()
     for piece in clean.split():
         if len(piece) == 1:
             out.add(piece)
         out.update(piece[i:i + 2] for i in range(len(piece) - 1))
-    return out
+    return frozenset(out)
 
 
 @dataclass
@@ -90,9 +93,15 @@ class FigureBinder:
         self._labels: dict[str, list[tuple[frozenset[str], float]]] = {
             fid: [(frozenset(label), sum(self._weight[g] for g in label)) for label in variants if label]
             for fid, variants in label_grams.items()}
+        # which figures each word occurs in: a number is scored only against figures sharing a word
+        self._by_gram: dict[str, list[int]] = {}
+        for k, fig in enumerate(inputs.figures):
+            for g in set().union(*label_grams[fig.id]) if label_grams[fig.id] else ():
+                self._by_gram.setdefault(g, []).append(k)
         self._pairs: dict[str, set[str]] = {}
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._headings: dict[tuple[int, str], set[str]] = {}
+        self._nodes: dict[int, tuple] = {}
         region = (inputs.report.region or "").strip()
         self._generic = _GENERIC_WORDS + tuple(w for w in {region, region[:-1] if len(region) > 2 else ""} if w)
         self._generic_grams = {g for w in self._generic for g in grams(w)}
@@ -136,7 +145,7 @@ class FigureBinder:
                 others = [c for c in others if c != keep]
         heads, section = set(), None
         if tree is not None:
-            node = tree.section_at(m.start)
+            node = self._section_at(tree, m.start)
             if node is not None:
                 section = node.path
                 heads = self._heading_grams(tree, node.path)
@@ -170,6 +179,17 @@ class FigureBinder:
                    and not set(g) <= _FILLER_CHARS]
         return len(content) <= 1
 
+    def _section_at(self, tree: ReportTree, offset: int):
+        """tree.section_at, over the tree's sections listed once."""
+        nodes = self._nodes.get(id(tree))
+        if nodes is None or nodes[0] is not tree:
+            nodes = self._nodes[id(tree)] = (tree, list(tree.walk()))
+        found = None
+        for node in nodes[1]:
+            if node.line_start <= offset < node.end:
+                found = node
+        return found
+
     def _heading_grams(self, tree: ReportTree, path: str) -> set[str]:
         """The words of the headings above a section (its subsection and item titles)."""
         key = (id(tree), path)
@@ -198,7 +218,8 @@ class FigureBinder:
                    item: str | None = None) -> list[Binding]:
         ctx = self.context(text, m, tree, others, item)
         out = []
-        for fig in self.inputs.figures:
+        near = sorted({k for g in ctx.every for k in self._by_gram.get(g, ())})
+        for fig in (self.inputs.figures[k] for k in near):
             if not compatible(fig.unit, m.unit) or (fig.unit is None and m.base_unit == PERCENT):
                 continue
             words = self.word_score(fig, ctx)
@@ -411,6 +432,7 @@ def _uncovered_runs(covered: list[bool], offset: int) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _section_matches(figure_section: str, path: str) -> bool:
     want = figure_section.replace("（", "(").replace("）", ")").replace(".", "/").strip("/")
     return path == want or path.startswith(want + "/") or want.startswith(path + "/")
