@@ -81,8 +81,8 @@ class Mention:
     def interval(self) -> tuple[Decimal, Decimal, bool, bool]:
         """(low, high, low inclusive, high inclusive) of the true values this wording allows."""
         at_least = self.approx == "above" and any(w in self.text for w in _AT_LEAST)
-        # "约21.5%": about a rate allows a unit of its last digit either way, not just rounding
-        step = self.step * 2 if self.approx == "about" and self.base_unit == PERCENT else self.step
+        # "约21.5%": about a rate allows a unit of its last digit either way of the right rounding
+        step = self.step * 3 if self.approx == "about" and self.base_unit == PERCENT else self.step
         return approx_interval(self.base_value, self.value, step, self.approx, at_least)
 
     def allows(self, true_value: Decimal) -> bool:

@@ -126,9 +126,9 @@ class FigureBinder:
                 break
             near_end = nxt[1]
 
-        def without_others(lo: int, hi: int) -> str:
+        def without_others(lo: int, hi: int, skip: list[tuple[int, int]]) -> str:
             pieces, pos = [], lo
-            for c0, c1 in others:
+            for c0, c1 in skip:
                 if c1 <= lo or c0 >= hi or (c0, c1) == (a, b):
                     continue
                 pieces.append(text[pos:max(pos, c0)])
@@ -136,13 +136,16 @@ class FigureBinder:
             pieces.append(text[pos:hi])
             return " ".join(pieces)
 
+        in_paragraph = others
         if others and item is None and self._names_nothing(text[a:m.start]):
             # "受理线索17件，办结17件" / "培训8期，620人参加" / "35宗、2176亩": a number whose own clause
-            # names (almost) nothing shares the subject of the number before it in the sentence
-            before = [c for c in others if s0 <= c[0] and c[1] <= a]
+            # names (almost) nothing shares the subject of the number before it in the sentence (that
+            # clause counts as its sentence); the clauses further back count as its paragraph
+            # ("召开联席会议12次，涉及部门26个，案件143件")
+            before = sorted(c for c in others if s0 <= c[0] and c[1] <= a)
             if before:
-                keep = max(before)
-                others = [c for c in others if c != keep]
+                others = [c for c in others if c != before[-1]]
+                in_paragraph = [c for c in others if c not in before]
         heads, section = set(), None
         if tree is not None:
             node = self._section_at(tree, m.start)
@@ -150,11 +153,11 @@ class FigureBinder:
                 section = node.path
                 heads = self._heading_grams(tree, node.path)
         own = text[a:m.start] + " " + text[m.end:near_end]
-        whole_sentence = without_others(s0, s1)
+        whole_sentence = without_others(s0, s1, others)
         if item is not None:  # "新接收、依法解除社区矫正对象分别为172名、165名": 172名 is 新接收's,
             own, a = item, m.start  # and the sentence is one statement about the whole list
             whole_sentence = text[s0:s1]
-        near, sentence, paragraph = (grams(own), grams(whole_sentence), grams(without_others(p0, p1)))
+        near, sentence, paragraph = (grams(own), grams(whole_sentence), grams(without_others(p0, p1, in_paragraph)))
         after = ""
         for ch in text[m.end:m.end + 8]:
             if ch in _PHRASE_BREAK:

@@ -55,14 +55,16 @@ def rate_from_counts(text: str, mentions: list[Mention], bindings: dict[int, Bin
         if not any(w in clause for w in _RATE_WORDS) or any(w in clause for w in _CHANGE_WORDS):
             continue
         qualifier = _rate_qualifier(clause)
-        for bounds in (sentence_bounds, paragraph_bounds):
-            s0, _ = bounds(text, m.start, m.end)
-            counts = [j for j in range(i) if mentions[j].start >= s0 and mentions[j].base_unit != PERCENT
-                      and not mentions[j].approx and not _is_change(text, mentions[j])]
-            found = _parts(text, mentions, counts, i, qualifier, _rate_word(clause), bounds is sentence_bounds)
-            if found is not None:
-                out.append(_judge(text, mentions, i, *found))
-                break
+        s0, _ = sentence_bounds(text, m.start, m.end)
+        p0, _ = paragraph_bounds(text, m.start, m.end)
+        counts = [j for j in range(i) if mentions[j].start >= p0 and mentions[j].base_unit != PERCENT
+                  and not mentions[j].approx and not _is_change(text, mentions[j])]
+        # the part is in the rate's own sentence; its base too, or earlier in the paragraph
+        # ("全县行政诉讼一审案件87件，…出庭应诉率100%；败诉5件，败诉率5.7%")
+        found = _parts(text, mentions, [j for j in counts if mentions[j].start >= s0], counts, i, qualifier,
+                       _rate_word(clause))
+        if found is not None:
+            out.append(_judge(text, mentions, i, *found))
     return out
 
 
@@ -77,10 +79,11 @@ def _is_change(text: str, m: Mention) -> bool:
     return any(w in before for w in _CHANGE_WORDS) or bool(re.search(r"[比较]上年|[比较]去年", before))
 
 
-def _parts(text: str, mentions: list[Mention], counts: list[int], i: int, qualifier: str, word: str,
-           in_sentence: bool) -> tuple[int, list[int], bool] | None:
-    """(part, possible bases, negated) of rate `i` among `counts`, or None when not clear."""
-    if len(counts) < 2:
+def _parts(text: str, mentions: list[Mention], counts: list[int], earlier: list[int], i: int, qualifier: str,
+           word: str) -> tuple[int, list[int], bool] | None:
+    """(part, possible bases, negated) of rate `i`: the part among the sentence's `counts`, the
+    bases among them or else among the paragraph's (`earlier`); None when not clear."""
+    if not counts:
         return None
     name = grams(qualifier) if qualifier else set()
     chars = re.sub(r"[^\u4e00-\u9fff]", "", qualifier)
@@ -90,17 +93,22 @@ def _parts(text: str, mentions: list[Mention], counts: list[int], i: int, qualif
         hits = name & grams(own)
         if not head or head not in hits:
             continue
-        bases = [j for j in counts if j < k and mentions[j].base_unit == mentions[k].base_unit
-                 and mentions[j].base_value >= mentions[k].base_value > 0
-                 and hits - grams(_clause_before(text, mentions[j]))]  # the base lacks the part's name
+        def bases_in(pool: list[int]) -> list[int]:
+            return [j for j in pool if j < k and mentions[j].base_unit == mentions[k].base_unit
+                    and mentions[j].base_value >= mentions[k].base_value > 0
+                    and hits - grams(_clause_before(text, mentions[j]))]  # the base lacks the part's name
+
+        bases = bases_in(counts) or bases_in(earlier)
         if bases:
             return k, bases, _negated(own, hits) != _negated(qualifier, hits)
     # "全市执法人员746名，其中具有法律专业背景的159名，仅占21.3%": a share of a subset, two counts only
     counts = [j for j in counts if mentions[j].base_unit == mentions[counts[-1]].base_unit]
+    if len(counts) < 2:
+        return None
     first, second = counts[0], counts[-1]
     subset = "其中" in text[mentions[first].end:mentions[second].start] or re.match(
         r"[\u4e00-\u9fff“”]{0,12}中[，,]", text[mentions[first].end:mentions[second].start])
-    if (in_sentence and word in _SHARE_WORDS and len(counts) == 2 and subset
+    if (word in _SHARE_WORDS and len(counts) == 2 and subset
             and "其中" not in _clause_before(text, mentions[i])  # "…，其中涉企纠纷占比20%" is another subset
             and not any(mentions[x].base_unit == PERCENT for x in range(second + 1, i))
             and not any(w in qualifier for w in _SURVEY_WORDS)

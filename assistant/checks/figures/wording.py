@@ -43,9 +43,12 @@ def restate(m: Mention, text: str, value: Decimal, unit: str | None = None,
     elif m.approx == "near":
         step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
         shown = (shown / step).to_integral_value(rounding="ROUND_CEILING") * step
-    elif m.approx == "about":
-        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+    elif m.approx == "about":  # "约5900次" → 6100 to the hundred, "约21.5%" to its decimal
+        step = round_step_of(m.value / multiplier, Decimal(1).scaleb(-decimals), m.value / multiplier)
         shown = (shown / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+    if m.approx is None and multiplier > 1 and base_unit != PERCENT:
+        # "13万卷" for 13000: the value needs its decimals in 万 ("1.3万卷"), whatever the wrong one had
+        decimals = max(decimals, min(4, -shown.normalize().as_tuple().exponent))
     new_numeral = _write_number(shown, decimals, m.chinese) + ("万" if multiplier == 10 ** 4 else "亿" if multiplier == 10 ** 8 else "")
     rel = m.num_start - m.start
     replaced = original[:rel] + new_numeral + original[rel + len(numeral):]
