@@ -272,8 +272,10 @@ def _areas(text: str, tree: ReportTree, outline: Outline, previous: ReportTree |
     if not first or part1 is None or not part1.subsections:
         return []
     body = "\n".join(text[s.start:s.end] for s in first)
-    spoken = {a.key for a in part1.subsections if any(k in body for k in a.keywords)}
     headed = _headed_areas(text, first, outline)
+    # an area part 一 speaks of: a subsection headed by it, or its words twice in the text (once
+    # may be a passing word: 风险 of 风险评估 is not 突发事件)
+    spoken = set(headed) | {a.key for a in part1.subsections if sum(body.count(k) for k in a.keywords if k) >= 2}
     start, end, shown = _heading_span(text, first[0])
     out = []
     if previous is not None:
