@@ -64,12 +64,11 @@ def wrong_year(text: str, tree: ReportTree, inputs: Inputs, year: int | None) ->
     return out
 
 
-def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None) -> CheckContext:
-    """The check context of a workspace: its registry, outline and knowledge-base texts."""
-    def texts(title: str, version: str | None):
-        try:
-            return ws.kb.regulation(title, version)
-        except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
-            return None
-
+def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
+                      texts: TextLookup | None = None) -> CheckContext:
+    """The check context of a workspace: its registry, outline and knowledge-base texts. A batch
+    of checks passes one `texts` (ws.regulation_texts()) to every context, so that the texts are
+    listed and parsed once for all of them."""
+    if texts is None:
+        texts = ws.regulation_texts()
     return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year)

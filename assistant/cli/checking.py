@@ -70,13 +70,10 @@ def cmd_check(args) -> int:
         raise AssistantError("给出的文件夹中没有可检查的报告（.docx/.txt/.md/.pdf）。",
                              "No report (.docx/.txt/.md/.pdf) in the folders given.")
     ws = Workspace()
-    contexts: dict = {}
+    texts = ws.regulation_texts()
 
     def context(inputs):  # one registry, outline and text look-up for every report
-        key = id(inputs)
-        if key not in contexts:
-            contexts[key] = workspace_context(ws, inputs, args.year)
-        return contexts[key]
+        return workspace_context(ws, inputs, args.year, texts)
 
     single = len(reports) == 1 and not args.drafts[0].is_dir()
     if single:  # one report: a problem with it is the command's error, as before
