@@ -61,10 +61,14 @@ class Workspace:
 
         def lookup(title: str, version: str | None):
             if "docs" not in state:
-                try:
-                    docs = self.kb.regulation_docs()
-                except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
-                    docs = []
+                docs = []
+                # no knowledge base in the data folder (README: kb/catalog.sqlite3), no text to read:
+                # do not open one (its modules alone take longer than the check)
+                if "kb" in self.__dict__ or (self.data_dir / "kb" / "catalog.sqlite3").exists():
+                    try:
+                        docs = self.kb.regulation_docs()
+                    except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
+                        docs = []
                 state["docs"] = {}
                 for d in docs:
                     state["docs"].setdefault(normalise_title(d["title"]), []).append(d)
