@@ -208,9 +208,10 @@ class FigureBinder:
             hits = label & ctx.every
             if not hits:  # no word of the label anywhere around: nothing to add up
                 continue
-            score = (self._coverage(hits, total, ctx.near) + 0.5 * self._coverage(hits, total, ctx.sentence)
-                     + 0.15 * self._coverage(hits, total, ctx.paragraph)
-                     + 0.15 * self._coverage(hits, total, ctx.headings))
+            w = self._weight
+            score = (sum(w[g] for g in hits & ctx.near) + 0.5 * sum(w[g] for g in hits & ctx.sentence)
+                     + 0.15 * sum(w[g] for g in hits & ctx.paragraph)
+                     + 0.15 * sum(w[g] for g in hits & ctx.headings)) / total
             best = max(best, score)
         if figure.section and ctx.section and _section_matches(figure.section, ctx.section):
             best += 0.2
