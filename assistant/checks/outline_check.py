@@ -28,9 +28,11 @@ _LEVEL_NAME = {1: "部分", 2: "层", 3: "条", 4: "项"}
 
 
 def check_outline(text: str, outline: Outline, tree: ReportTree | None = None, scope: str = "auto",
-                  year: int | None = None, previous: ReportTree | str | None = None) -> list[Finding]:
+                  year: int | None = None, previous: ReportTree | str | None = None,
+                  target: str | None = None) -> list[Finding]:
     """`previous`: last year's report (text or tree), when the caller has it: a subsection of part
-    一 it had and this text drops is reported."""
+    一 it had and this text drops is reported. `target`: the place a single section was written for
+    (一/(六)): a heading numbered otherwise is reported."""
     tree = tree or parse_report(text, outline.classify_heading)
     year = year or tree.year
     if scope == "auto":
@@ -38,6 +40,8 @@ def check_outline(text: str, outline: Outline, tree: ReportTree | None = None, s
     findings: list[Finding] = []
     if scope == "report":
         findings += _missing_and_order(text, tree, outline, year)
+    elif target:
+        findings += _renumbered(text, tree, target)
     findings += _numbering(text, tree.sections, free_start=scope == "section")
     findings += _content(text, tree, outline, year)
     if scope == "report":
@@ -158,6 +162,30 @@ def _numbering(text: str, siblings: list[Section], free_start: bool = False) -> 
             for s in group:
                 out += _numbering(text, s.children)
     return out
+
+
+def _renumbered(text: str, tree: ReportTree, target: str) -> list[Finding]:
+    """A section written for `target` (一/(六)) whose own heading carries another number ((五))."""
+    from ..report_tree import split_path
+
+    tokens = split_path(target)
+    if not tokens or not tree.sections:
+        return []
+    first = tree.sections[0]
+    level = len(tokens)  # 一 is a part, 一/(六) a section, 一/(六)/2 an item
+    want = tokens[-1]
+    if first.level != level or first.token == want:
+        return []
+    start = first.start
+    end = start + len(display_token(level, first.token))
+    shown = text[start:end]
+    written = display_token(level, want)
+    if "(" in shown:
+        written = written.replace("（", "(").replace("）", ")")
+    return [Finding("outline_numbering", "warning", start, end, shown,
+                    f"这一节是按提纲写的“{''.join(display_token(n + 1, tok) for n, tok in enumerate(tokens))}”，"
+                    f"序号应为“{written}”，写成了“{shown}”。", expected=written, found=shown, suggestion=f"改为“{written}”",
+                    details={"target": target})]
 
 
 def _straight_through(group: list[Section]) -> list[Section]:

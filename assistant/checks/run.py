@@ -27,6 +27,7 @@ class CheckContext:
     texts: TextLookup | None = None  # regulation texts from the knowledge base
     year: int | None = None  # the report's year, when the caller knows it (the open report, --year)
     previous: str | None = None  # last year's report, when the caller follows one (drafting)
+    section: str | None = None  # the place a single section was written for (一/(六)), when known
 
 
 def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS, scope: str = "auto") -> list[Finding]:
@@ -43,7 +44,8 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
     if "citations" in only and ctx.registry is not None:
         findings += check_citations(text, ctx.registry, year, ctx.texts)
     if "outline" in only:
-        findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous)
+        findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous,
+                                  target=ctx.section)
     return sort_findings(findings)
 
 

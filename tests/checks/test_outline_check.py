@@ -171,3 +171,11 @@ def test_a_subsection_dropped_against_last_years_report():
 def test_the_outlines_areas_part_one_does_not_cover_are_one_note():
     [note] = [f for f in check_outline(report("jiangzhou-amr-2024"), OUTLINE) if f.kind == "outline_subsection"]
     assert note.severity == "info" and "依法预防处置重大突发事件" in note.message
+
+
+def test_a_section_written_for_its_place_in_the_outline_carries_its_number():
+    text = "（六）依法有效化解社会矛盾纠纷\n全年化解矛盾纠纷30件。\n"
+    assert check_outline(text, OUTLINE, target="一/(六)") == []
+    [f] = check_outline(text.replace("（六）", "（五）"), OUTLINE, target="一/(六)")
+    assert (f.kind, f.text, f.expected) == ("outline_numbering", "（五）", "（六）") and "一、（六）" in f.message
+    assert check_outline(text.replace("（六）", "（五）"), OUTLINE) == []  # without a target, any start is fine
