@@ -53,7 +53,7 @@ def wrong_year(text: str, tree: ReportTree, inputs: Inputs, year: int | None) ->
     """Inputs of another year than the report's text (or the year given): an error naming both,
     at the title (or the first mention of the text's year)."""
     out = []
-    for mismatch in year_mismatches(inputs.report.year, text_year=tree.year, report_year=year):
+    for mismatch in year_mismatches(inputs.report.year, text_year=_stated_year(tree), report_year=year):
         first_line = text.find("\n")
         start, end = tree.title_span or (0, first_line if first_line > 0 else len(text))
         if tree.title_span is None and mismatch.other == "报告正文":
@@ -74,3 +74,17 @@ def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
     if texts is None:
         texts = ws.regulation_texts()
     return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year)
+
+
+def _stated_year(tree: ReportTree) -> int | None:
+    """The year the report says it is of: in its title or its opening, before the first part. A
+    part alone ("四、2025年推进法治政府建设的主要安排") states no report year (its 2025 is the next)."""
+    import re
+
+    from ..report_tree import ASIDE
+
+    for words in (tree.title or "", tree.preamble[:600]):
+        m = re.search(r"(?<!\d)(20\d{2}|19\d{2})年", ASIDE.sub(" ", words))
+        if m:
+            return int(m.group(1))
+    return None

@@ -232,3 +232,10 @@ def test_inputs_of_another_year_are_an_error_naming_both_years():
     assert run_checks(text.replace("2025", "2023"), CheckContext(inputs=inp), only=("figures",)) == []
     [f] = run_checks(text.replace("2025", "2023"), CheckContext(inputs=inp, year=2024), only=("figures",))
     assert f.kind == "inputs_wrong_year" and "2024年" in f.message  # the year the caller gives
+
+
+def test_a_part_alone_states_no_report_year():
+    """Part 四 drafted or saved alone speaks of the next year: that is not the report's year."""
+    inp = inputs("{id: a, label: 审核行政合同, value: 96, unit: 份}", year=2024)
+    text = "四、2025年推进法治政府建设的主要安排\n2025年，一是深化复议改革；二是加强执法监督。\n"
+    assert run_checks(text, CheckContext(inputs=inp), only=("figures",)) == []
