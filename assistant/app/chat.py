@@ -25,11 +25,8 @@ class ChatMixin:
         if not message:
             return
         self.store.add_message(report_id, "user", message)
-        answer_id = self.store.add_message(report_id, "assistant", "……")
-        report = self.report(report_id)
-        subsections = self._subsections(report_id)
-        intent = parse_intent(message, self.ws.outline, subsections)
-        state = {"text": ""}
+        answer_id = self.store.add_message(report_id, "assistant", "……", state="working")
+        state = {"text": "……", "done": False}
 
         def emit(text: str, **extra) -> dict:
             state["text"] = text
@@ -37,11 +34,26 @@ class ChatMixin:
             return {"reply": text, **extra}
 
         try:
+            report = self.report(report_id)
+            subsections = self._subsections(report_id)
+            intent = parse_intent(message, self.ws.outline, subsections)
             yield from self._handle(intent, report_id, report, selected, editor_text, base, emit)
+            state["done"] = True
         except (AssistantError, LLMError) as exc:
             partial = getattr(exc, "partial_text", "")
-            kept = f"\n\n（已收到的部分内容已保留：{partial[:200]}…）" if partial else ""
+            kept = f"\n\n已收到的内容（没有保存为新版本，可复制使用）：\n{partial}" if partial.strip() else ""
+            state["done"] = True
             yield emit(f"⚠️ {exc.zh}\n{exc.en}" + (f"\n处理建议：{exc.hint_zh}" if exc.hint_zh else "") + kept)
+        except Exception as exc:  # noqa: BLE001 - an unexpected fault is said in the chat, never a bare toast
+            state["done"] = True
+            yield emit(f"⚠️ 处理这条消息时出错：{type(exc).__name__}: {exc}\n"
+                       f"Internal error while handling this message: {type(exc).__name__}: {exc}\n"
+                       "已完成的内容已保存；可以重新发送这条消息。")
+        finally:
+            if state["done"]:
+                self.store.update_message(answer_id, state["text"], "done")
+            else:  # the page went away or the work stopped half-way: say so in the history
+                self.store.interrupt_message(answer_id)
 
     def _handle(self, intent, report_id, report, selected, editor_text, base, emit):
         llm = self.ws.llm
@@ -95,12 +107,7 @@ class ChatMixin:
             if "error" in outcome:
                 raise outcome["error"]
             draft, saved = outcome["result"]
-            errors = sum(1 for f in draft.findings if f.severity == "error")
-            warnings = sum(1 for f in draft.findings if f.severity == "warning")
-            summary = "\n".join(f"· {n}" for n in draft.notes)
-            preview = "" if target == "all" else "\n\n" + draft.text[:600] + ("……" if len(draft.text) > 600 else "")
-            yield emit(f"已起草“{self._target_label(target)}”，保存为新版本（{'、'.join(self.section_label(k) for k in saved)}），"
-                       f"左侧可查看和修改。检查结果：{errors} 个错误、{warnings} 个警告。\n{summary}{preview}", changed=saved)
+            yield emit(draft_summary(self, draft, target, saved), changed=saved)
         elif intent.kind == "revise":
             key = split_path(intent.target)[0] if intent.target else selected
             if key in (None, HEAD, TAIL, "all"):
@@ -113,14 +120,16 @@ class ChatMixin:
             pieces = []
             draft, version, diff = self.revise(report_id, key, editor_text if key == selected else None, intent.instruction,
                                                base, on_token=pieces.append)
+            notes = "".join(f"\n· {n}" for n in draft.notes)
             yield emit(f"已按“{intent.instruction}”改写{self.section_label(key)}，保存为{version.label}；"
-                       f"改动见左侧“版本历史”（红色删除线为删去的文字，绿色为新增）。", changed=[key], diff=diff)
+                       f"改动见左侧“版本历史”（红色删除线为删去的文字，绿色为新增）。{notes}{attention_lines(self, draft)}",
+                       changed=[key], diff=diff)
         else:  # ask, with an LLM
             hits = self.ws.kb.search(intent.query, k=4)
             from ..drafting import render
 
             prompt = render("chat.j2", question=intent.query, hits=hits)
-            system = render("system.j2", region=report["region"], basis=self.ws.outline.basis)
+            system = render("system.j2", region=report["region"], basis=self.ws.outline.basis, year=year)
             pieces = []
             for piece in llm.stream([{"role": "system", "content": system}, {"role": "user", "content": prompt}]):
                 pieces.append(piece)
@@ -163,3 +172,28 @@ class ChatMixin:
 
     def chat_history(self, report_id: int) -> list[dict]:
         return self.store.messages(report_id)
+
+
+def attention_lines(wb, draft) -> str:
+    """"需要处理的部分：…" for a draft's marks and errors, or nothing."""
+    from ..drafting import attention_text, parts_needing_attention
+
+    zh, _ = attention_text(parts_needing_attention(draft.text, draft.findings, wb.ws.outline))
+    return f"\n\n{zh}\n（标记在正文里：处理后删去标记，再点“保存并检查”。）" if zh else ""
+
+
+def draft_summary(wb, draft, target: str, saved: list[str]) -> str:
+    """What the chat says after a draft: saved where, what the guard did, which parts need attention."""
+    label = wb._target_label(target)
+    where = "、".join(wb.section_label(k) for k in saved)
+    errors = sum(1 for f in draft.findings if f.severity == "error" and f.kind != "draft_mark")
+    marks = sum(1 for f in draft.findings if f.kind == "draft_mark")
+    warnings = sum(1 for f in draft.findings if f.severity == "warning" and f.kind != "draft_mark")
+    summary = "".join(f"\n· {n}" for n in draft.notes)
+    if draft.error:
+        head = (f"⚠️ 起草“{label}”中断：{draft.error['zh']}\n{draft.error['en']}\n"
+                f"已写完的部分和中断前收到的文字已保存为新版本（{where or '无'}），中断处标有〔未写完〕。")
+    else:
+        head = f"已起草“{label}”，保存为新版本（{where}），左侧可查看和修改。"
+    head += f"检查结果：{marks} 处标记、{errors} 个错误、{warnings} 个警告。"
+    return head + summary + attention_lines(wb, draft)

@@ -172,7 +172,7 @@ class ReviewMixin:
             return only_one or by_stem.get(Path(names[report]).stem)
 
         texts = self.ws.regulation_texts()  # listed and parsed once for all the reports
-        return review_files(reports, lambda inputs: workspace_context(self.ws, inputs, year, texts), inputs_for, names,
+        return review_files(reports, lambda inputs: workspace_context(self.ws, inputs, year, texts=texts), inputs_for, names,
                             progress=progress)
 
     def export_review(self, text: str, findings: list[Finding], name: str = "审阅结果") -> Path:

@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AssistantError
@@ -61,7 +61,14 @@ MIGRATIONS = [
         created REAL NOT NULL
     );
     """,
+    # 2: each version keeps where its numbers came from (spans of numbers rendered from a figure's
+    # tag: [[start, end, figure id], …]); a chat message says whether it is still being written
+    """
+    ALTER TABLE versions ADD COLUMN figure_spans TEXT;
+    ALTER TABLE messages ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
+    """,
 ]
+INTERRUPTED = "\n\n〔已中断：程序在处理这条消息时停止或出错，上面是已收到的内容。可以重新发送。〕"
 
 ORIGIN_ZH = {"offline": "离线起草", "llm": "AI起草", "edit": "手工修改", "revise": "按要求改写", "restore": "恢复旧版本",
              "import": "导入"}
@@ -92,6 +99,7 @@ class Version:
     sources: list
     findings: list | None
     created: float
+    figure_spans: list = field(default_factory=list)  # [(start, end, figure id)] of tag-rendered numbers
 
     @property
     def label(self) -> str:
@@ -186,7 +194,7 @@ class Store:
 
     def save_version(self, report_id: int, section: str, text: str, origin: str, *, base: int | None,
                      note: str | None = None, sources: list | None = None, findings: list | None = None,
-                     force: bool = False) -> Version:
+                     force: bool = False, figure_spans: list | None = None) -> Version:
         """A new version of a section. `base` is the version the text was edited from (None for
         a new section); if someone saved after it, ConflictError (the text is kept in `unsaved`)."""
         with self._lock:
@@ -202,10 +210,11 @@ class Store:
                     raise ConflictError(section, base, latest)
                 now = time.time()
                 cur = self._db.execute(
-                    "INSERT INTO versions (report_id, section, version, text, origin, note, sources, findings, created) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO versions (report_id, section, version, text, origin, note, sources, findings, created, "
+                    "figure_spans) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (report_id, section, latest + 1, text, origin, note, json.dumps(sources or [], ensure_ascii=False),
-                     json.dumps(findings, ensure_ascii=False) if findings is not None else None, now))
+                     json.dumps(findings, ensure_ascii=False) if findings is not None else None, now,
+                     json.dumps([list(s) for s in figure_spans], ensure_ascii=False) if figure_spans else None))
                 self._db.execute("UPDATE reports SET updated=? WHERE id=?", (now, report_id))
                 self._db.execute("COMMIT")
             except ConflictError:
@@ -225,15 +234,31 @@ class Store:
                              (report_id, section, text, reason, time.time()))
 
     # -- chat -------------------------------------------------------------------------------------
-    def add_message(self, report_id: int, role: str, content: str) -> int:
+    def add_message(self, report_id: int, role: str, content: str, state: str = "done") -> int:
+        """A chat message; state "working" while the answer is still being written."""
         with self._lock:
-            cur = self._db.execute("INSERT INTO messages (report_id, role, content, created) VALUES (?,?,?,?)",
-                                   (report_id, role, content, time.time()))
+            cur = self._db.execute("INSERT INTO messages (report_id, role, content, created, state) VALUES (?,?,?,?,?)",
+                                   (report_id, role, content, time.time(), state))
             return cur.lastrowid
 
-    def update_message(self, message_id: int, content: str) -> None:
+    def update_message(self, message_id: int, content: str, state: str | None = None) -> None:
         with self._lock:
-            self._db.execute("UPDATE messages SET content=? WHERE id=?", (content, message_id))
+            if state is None:
+                self._db.execute("UPDATE messages SET content=? WHERE id=?", (content, message_id))
+            else:
+                self._db.execute("UPDATE messages SET content=?, state=? WHERE id=?", (content, state, message_id))
+
+    def interrupt_message(self, message_id: int) -> None:
+        """A message whose answer stopped half-way: keep what it says, and say it was interrupted."""
+        with self._lock:
+            self._db.execute("UPDATE messages SET content=content || ?, state='interrupted' WHERE id=? AND state='working'",
+                             (INTERRUPTED, message_id))
+
+    def interrupt_unfinished(self) -> int:
+        """At start: every message still "working" was cut off by a stop or a crash."""
+        with self._lock:
+            return self._db.execute("UPDATE messages SET content=content || ?, state='interrupted' WHERE state='working'",
+                                    (INTERRUPTED,)).rowcount
 
     def messages(self, report_id: int, limit: int = 200) -> list[dict]:
         with self._lock:
@@ -252,4 +277,4 @@ def _statements(script: str) -> list[str]:
 def _version(row: sqlite3.Row) -> Version:
     return Version(row["id"], row["report_id"], row["section"], row["version"], row["text"], row["origin"], row["note"],
                    json.loads(row["sources"] or "[]"), json.loads(row["findings"]) if row["findings"] else None,
-                   row["created"])
+                   row["created"], [tuple(s) for s in json.loads(row["figure_spans"] or "[]")])

@@ -4,7 +4,8 @@ checks, drafting, revision, export, review and the chat. The UI only calls these
 A report is stored as sections: "head" (title, recipient, opening paragraph), the parts of the
 outline ("一" … "四", "五" when present) and "tail" (the sign-off). The whole text is their
 latest versions joined by line breaks; checks run on the whole text, and each section shows the
-findings that fall inside it.
+findings that fall inside it. Each version keeps the spans of the numbers rendered from a
+figure's tag (where they came from); an edit carries them over for the sentences it left alone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from ..checks import Finding, has_errors, run_checks, workspace_context
+from ..checks import Finding, run_checks, workspace_context
 from ..errors import AssistantError, InputsError
 from ..inputs import Inputs, ensure_inputs_year, load_inputs, load_inputs_text, year_mismatches
 from ..report_tree import split_path
@@ -39,6 +40,7 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         self.exports = ws.data_dir / "exports"
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.exports.mkdir(parents=True, exist_ok=True)
+        self.store.interrupt_unfinished()  # a chat answer cut off by a stop or a crash says so
 
     # -- reports ------------------------------------------------------------------------------------
     def report_choices(self) -> list[tuple[str, int]]:
@@ -167,6 +169,29 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
             offset += len(text) + 1
         return "\n".join(pieces), spans
 
+    def section_figure_spans(self, report_id: int, key: str, text: str | None = None) -> list:
+        """Where the numbers of a section came from: the latest version's spans, carried over to
+        `text` (an unsaved edit of it) for the sentences the edit did not touch."""
+        from ..drafting import carry_spans
+
+        latest = self.store.latest(report_id, key)
+        if latest is None or not latest.figure_spans:
+            return []
+        if text is None:
+            return list(latest.figure_spans)
+        return carry_spans(latest.text, text.strip("\n"), latest.figure_spans)
+
+    def figure_spans(self, report_id: int, spans: dict[str, tuple[int, int]],
+                     override: tuple[str, str] | None = None) -> list:
+        """The figure spans of every section, moved to the whole text."""
+        from ..drafting import shift_spans
+
+        out = []
+        for key, (start, _end) in spans.items():
+            text = override[1] if override and override[0] == key else None
+            out += shift_spans(self.section_figure_spans(report_id, key, text), start)
+        return out
+
     def check(self, report_id: int, override: tuple[str, str] | None = None) -> tuple[str, list[Finding], dict]:
         """Checks over the whole text. While required parts are still empty, the report is checked
         as a work in progress: a missing part shows as 未起草, not as an error on another part."""
@@ -174,8 +199,8 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         report = self.report(report_id)
         required = [p.key for p in self.ws.outline.parts if p.required]
         scope = "report" if all(k in spans for k in required) else "section"
-        findings = run_checks(text, workspace_context(self.ws, self.inputs(report_id), report["year"]), scope=scope) \
-            if text else []
+        ctx = workspace_context(self.ws, self.inputs(report_id), report["year"], self.figure_spans(report_id, spans, override))
+        findings = run_checks(text, ctx, scope=scope) if text else []
         return text, findings, spans
 
     def section_findings(self, report_id: int, key: str, text: str | None = None) -> list[Finding]:
@@ -192,20 +217,38 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         return out
 
     def sections(self, report_id: int) -> list[SectionView]:
+        from ..drafting import needs_mark, unmarked
+
         text, findings, spans = self.check(report_id)
+        left = {id(f) for f in unmarked(text, findings)}
         views = []
         for key in self.section_keys(report_id):
             latest = self.store.latest(report_id, key)
             inside = [f for f in findings if key in spans and spans[key][0] <= f.start < spans[key][1]]
-            status = "empty" if not latest or not latest.text.strip() else ("errors" if has_errors(inside) else "checked")
+            errors = [f for f in inside if f.severity == "error" and f.kind != "draft_mark"
+                      and (not needs_mark(f) or id(f) in left)]
+            if not latest or not latest.text.strip():
+                status = "empty"
+            else:
+                status = "errors" if errors else ("marked" if any(f.kind == "draft_mark" for f in inside) else "checked")
             views.append(SectionView(key, self.section_label(key), status, latest, inside))
         return views
 
     def save(self, report_id: int, key: str, text: str, base: int | None, origin: str = "edit", note: str | None = None,
-             sources: list | None = None, force: bool = False) -> Version:
+             sources: list | None = None, force: bool = False, figure_spans: list | None = None) -> Version:
+        """A new version. `figure_spans` are those of `text` as given (a draft's); without them the
+        latest version's are carried over to the edit (kept where its sentences are unchanged)."""
+        from ..drafting import shift_spans
+
+        stripped = text.strip("\n")
+        if figure_spans is None:
+            figure_spans = self.section_figure_spans(report_id, key, stripped)
+        else:
+            lead = len(text) - len(text.lstrip("\n"))
+            figure_spans = shift_spans(figure_spans, -lead, lead, lead + len(stripped))
         findings = [f.to_dict() for f in self.section_findings(report_id, key, text)]
-        return self.store.save_version(report_id, key, text.strip("\n"), origin, base=base, note=note, sources=sources,
-                                       findings=findings, force=force)
+        return self.store.save_version(report_id, key, stripped, origin, base=base, note=note, sources=sources,
+                                       findings=findings, force=force, figure_spans=figure_spans)
 
     def save_if_changed(self, report_id: int, key: str, text: str | None, base: int | None) -> int | None:
         """Before anything risky (an LLM call), keep what the user typed. Returns the new base."""
@@ -231,30 +274,52 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
     def draft(self, report_id: int, target: str, offline: bool | None = None, on_token=None, on_status=None):
         """Draft a part, a subsection (spliced into its part) or the whole report; every draft is
         saved as a new version of the sections it changes. Returns (draft, saved keys)."""
+        from ..drafting import carry_spans, shift_spans
+
         service = self._service(report_id)
         draft = service.draft(target, offline=offline, on_token=on_token, on_status=on_status)
         sources = [s.__dict__ for s in draft.sources]
         note = "；".join(draft.notes)
+        if draft.error:
+            note = "〔未写完〕起草中断，已保存收到的文字；" + note
         origin = draft.mode
         saved: list[str] = []
         if target == "all":
+            pos = 0
             for key, text in split_sections(draft.text, self.ws.outline).items():
-                self._save_latest(report_id, key, text, origin, note, sources)
+                start = draft.text.find(text, pos)
+                pos = start + len(text) if start >= 0 else pos
+                spans = shift_spans(draft.figure_spans, -start, start, start + len(text)) if start >= 0 else []
+                own = draft.part_notes.get(key)
+                if draft.mode == "llm":  # each part keeps its own notes, not the whole draft's
+                    failed = draft.error is not None and draft.error.get("part") == key
+                    part_note = ("〔未写完〕起草中断，已保存收到的文字；" if failed else "") + ("；".join(own) if own else "起草全文")
+                else:
+                    part_note = note
+                self._save_latest(report_id, key, text, origin, part_note, sources, spans)
                 saved.append(key)
         else:
             tokens = split_path(target)
             key = tokens[0]
             text = draft.text
+            spans = list(draft.figure_spans)
             if len(tokens) > 1:
                 latest = self.store.latest(report_id, key)
-                text = splice(latest.text if latest else "", "/".join(tokens), draft.text, self.ws.outline, service)
-            self._save_latest(report_id, key, text, origin, note, sources)
+                old = latest.text if latest else ""
+                text = splice(old, "/".join(tokens), draft.text, self.ws.outline, service)
+                at = text.find(draft.text.strip("\n"))
+                new = shift_spans(spans, at) if at >= 0 else []
+                kept = carry_spans(old, text, latest.figure_spans) if latest else []
+                spans = sorted(new + [s for s in kept if not any(a < s[1] and s[0] < b for a, b, _ in new)])
+            self._save_latest(report_id, key, text, origin, note, sources, spans)
             saved.append(key)
         return draft, saved
 
-    def _save_latest(self, report_id: int, key: str, text: str, origin: str, note: str, sources: list) -> Version:
+    def _save_latest(self, report_id: int, key: str, text: str, origin: str, note: str, sources: list,
+                     figure_spans: list | None = None) -> Version:
         latest = self.store.latest(report_id, key)
-        return self.save(report_id, key, text, latest.version if latest else None, origin, note, sources)
+        return self.save(report_id, key, text, latest.version if latest else None, origin, note, sources,
+                         figure_spans=figure_spans or [])
 
     def revise(self, report_id: int, key: str, text: str, instruction: str, base: int | None, on_token=None,
                on_status=None):
@@ -262,9 +327,11 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         current = self.store.latest(report_id, key)
         if current is None:
             raise AssistantError("这一部分还没有内容，请先起草。", "This section is empty; draft it first.")
-        draft = self._service(report_id).revise(key, current.text, instruction, on_token=on_token, on_status=on_status)
-        version = self.save(report_id, key, draft.text, current.version, "revise", f"按要求改写：{instruction}",
-                            [s.__dict__ for s in draft.sources])
+        draft = self._service(report_id).revise(key, current.text, instruction, on_token=on_token, on_status=on_status,
+                                                figure_spans=current.figure_spans)
+        note = f"按要求改写：{instruction}" + ("；" + "；".join(draft.notes) if draft.notes else "")
+        version = self.save(report_id, key, draft.text, current.version, "revise", note,
+                            [s.__dict__ for s in draft.sources], figure_spans=draft.figure_spans)
         return draft, version, diff_html(current.text, draft.text)
 
     # -- versions -----------------------------------------------------------------------------------
@@ -281,18 +348,23 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         old = self.store.version(version_id)
         if not old or old.report_id != report_id or old.section != key:
             raise AssistantError("找不到要恢复的版本。", "No such version.")
-        return self.save(report_id, key, old.text, base, "restore", f"恢复自{old.label}", old.sources)
+        return self.save(report_id, key, old.text, base, "restore", f"恢复自{old.label}", old.sources,
+                         figure_spans=old.figure_spans)
 
     # -- export and review ---------------------------------------------------------------------------
     def export(self, report_id: int, scope: str = "all", fmt: str = "docx", comments: bool = False) -> Path:
-        from ..export import export_docx, export_markdown, review_comments
+        from ..drafting import shift_spans
+        from ..export import export_docx, export_markdown, mark_comments, review_comments
 
         report = self.report(report_id)
         text, spans = self.whole_text(report_id)
+        figure_spans = self.figure_spans(report_id, spans)
         if scope != "all":
             if scope not in spans:
                 raise AssistantError("这一部分还没有内容。", "This part is empty.")
-            text = text[spans[scope][0]:spans[scope][1]]
+            start, end = spans[scope]
+            text = text[start:end]
+            figure_spans = shift_spans(figure_spans, -start, start, end)
         if not text.strip():
             raise AssistantError("报告还没有内容，无法导出。", "The report is empty; nothing to export.")
         name = f"{report['region']}{report['year']}年法治政府建设年度报告" + ("" if scope == "all" else f"-第{scope}部分")
@@ -301,7 +373,8 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
             path = self.exports / f"{name}.md"
             path.write_text(export_markdown(text), encoding="utf-8")
             return path
-        notes = review_comments(text, self.inputs(report_id), self.ws.registry, report["year"]) if comments else None
+        notes = review_comments(text, self.inputs(report_id), self.ws.registry, report["year"], figure_spans) \
+            if comments else mark_comments(text)  # the marks are always comments
         path = self.exports / f"{name}.docx"
         export_docx(text, path, comments=notes)
         return path

@@ -40,6 +40,13 @@ _NAMES = {
     "SUMMARY_HEADERS": ".summary",
     "format_table": ".summary",
     "wrong_year": ".run",
+    "check_report_year": ".report_year",
+    "Mark": ".marks",
+    "find_marks": ".marks",
+    "make_mark": ".marks",
+    "mask_marks": ".marks",
+    "mark_at": ".marks",
+    "check_marks": ".marks",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -53,3 +60,5 @@ if TYPE_CHECKING:
     from .outline_check import check_outline
     from .summary import summarize, ReportSummary, SUMMARY_HEADERS, format_table
     from .run import wrong_year
+    from .report_year import check_report_year
+    from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks

@@ -20,12 +20,19 @@ KIND_ZH = {
     "citation_article_missing": "条文不存在",
     "citation_quote_mismatch": "引文与原文不符",
     "citation_unverified": "无法核对的文件",
+    "citation_status_disputed": "效力状态存疑",
+    "citation_number_mismatch": "文号有误",
+    "citation_number_unverified": "文号无法核对",
+    "citation_quote_unchecked": "引文无法核对",
     "outline_missing_part": "缺少必备部分",
     "outline_order": "部分顺序不对",
     "outline_numbering": "序号跳号或重复",
     "outline_part_content": "部分内容不全",
     "outline_subsection": "第一部分的方面",
     "inputs_wrong_year": "输入数据年度不符",
+    "year_mismatch": "年份与报告年度不符",
+    "draft_mark": "待处理的标记",
+    "draft_replaced": "已自动更正",
 }
 
 

@@ -1,6 +1,9 @@
 """All checks in one call: figures, citations and outline, as plain functions of the text.
 
-The CLI `check` command, the web app and the drafting loop all call `run_checks`.
+The CLI `check` command, the web app and the drafting loop all call `run_checks`. Marks left in
+the text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, see `marks`) are findings of their own,
+and the figure and citation checks read the text with the marks masked, so a mark's words are
+never taken for a statistic or a citation.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from ..report_tree import ReportTree, parse_report
 from .citations.check import TextLookup, check_citations
 from .figures import check_figures
 from .findings import Finding, sort_findings
+from .marks import check_marks, mask_marks
 from .outline_check import check_outline
+from .report_year import check_report_year
 
 ALL_CHECKS = ("figures", "citations", "outline")
 
@@ -28,6 +33,9 @@ class CheckContext:
     year: int | None = None  # the report's year, when the caller knows it (the open report, --year)
     previous: str | None = None  # last year's report, when the caller follows one (drafting)
     section: str | None = None  # the place a single section was written for (一/(六)), when known
+    # (start, end, figure id) of numbers rendered from a figure's tag (drafting/figure_tags): such a
+    # number is that figure by construction, so it is never "unsupported"
+    figure_spans: list | None = None
 
 
 def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS, scope: str = "auto") -> list[Finding]:
@@ -36,24 +44,37 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
     outline = ctx.outline or load_outline()
     tree = parse_report(text, outline.classify_heading)
     year = ctx.year or (ctx.inputs.report.year if ctx.inputs else None) or tree.year
-    findings: list[Finding] = []
+    findings: list[Finding] = check_marks(text)
+    masked = mask_marks(text)
     if ctx.inputs is not None:
         findings += wrong_year(text, tree, ctx.inputs, ctx.year)
     if "figures" in only:
-        findings += check_figures(text, ctx.inputs, tree)
+        findings += _tagged_are_supported(check_figures(masked, ctx.inputs, tree), ctx)
+        findings += check_report_year(masked, tree, year, ctx.inputs.report.region if ctx.inputs else None)
     if "citations" in only and ctx.registry is not None:
-        findings += check_citations(text, ctx.registry, year, ctx.texts)
+        findings += check_citations(masked, ctx.registry, year, ctx.texts)
+    if masked is not text:
+        for f in findings:  # a span that touches a mark shows the text as written
+            f.text = text[f.start:f.end]
     if "outline" in only:
         findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous,
                                   target=ctx.section)
     return sort_findings(findings)
 
 
+def _tagged_are_supported(findings: list[Finding], ctx: CheckContext) -> list[Finding]:
+    if not ctx.figure_spans or ctx.inputs is None:
+        return findings
+    spans = [(s, e, fid) for s, e, fid in ctx.figure_spans if ctx.inputs.figure(fid) is not None]
+    return [f for f in findings if not (f.kind == "figure_unsupported"
+                                        and any(s <= f.start < e or f.start <= s < f.end for s, e, _ in spans))]
+
+
 def wrong_year(text: str, tree: ReportTree, inputs: Inputs, year: int | None) -> list[Finding]:
     """Inputs of another year than the report's text (or the year given): an error naming both,
     at the title (or the first mention of the text's year)."""
     out = []
-    for mismatch in year_mismatches(inputs.report.year, text_year=_stated_year(tree), report_year=year):
+    for mismatch in year_mismatches(inputs.report.year, text_year=stated_year(tree), report_year=year):
         first_line = text.find("\n")
         start, end = tree.title_span or (0, first_line if first_line > 0 else len(text))
         if tree.title_span is None and mismatch.other == "报告正文":
@@ -66,17 +87,7 @@ def wrong_year(text: str, tree: ReportTree, inputs: Inputs, year: int | None) ->
     return out
 
 
-def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
-                      texts: TextLookup | None = None) -> CheckContext:
-    """The check context of a workspace: its registry, outline and knowledge-base texts. A batch
-    of checks passes one `texts` (ws.regulation_texts()) to every context, so that the texts are
-    listed and parsed once for all of them."""
-    if texts is None:
-        texts = ws.regulation_texts()
-    return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year)
-
-
-def _stated_year(tree: ReportTree) -> int | None:
+def stated_year(tree: ReportTree) -> int | None:
     """The year the report says it is of: in its title or its opening, before the first part. A
     part alone ("四、2025年推进法治政府建设的主要安排") states no report year (its 2025 is the next)."""
     import re
@@ -88,3 +99,14 @@ def _stated_year(tree: ReportTree) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
+                      figure_spans: list | None = None, texts: TextLookup | None = None) -> CheckContext:
+    """The check context of a workspace: its registry, outline and knowledge-base texts. A batch
+    of checks passes one `texts` (ws.regulation_texts()) to every context, so that the texts are
+    listed and parsed once for all of them."""
+    if texts is None:
+        texts = ws.regulation_texts()
+    return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year,
+                        figure_spans=figure_spans)

@@ -73,7 +73,7 @@ def cmd_check(args) -> int:
     texts = ws.regulation_texts()
 
     def context(inputs):  # one registry, outline and text look-up for every report
-        return workspace_context(ws, inputs, args.year, texts)
+        return workspace_context(ws, inputs, args.year, texts=texts)
 
     single = len(reports) == 1 and not args.drafts[0].is_dir()
     if single:  # one report: a problem with it is the command's error, as before

@@ -22,8 +22,10 @@ def register(sub) -> None:
 
 
 def cmd_draft(args) -> int:
-    from ..checks import format_text, has_errors
-    from ..drafting import DraftingService, write_draft
+    """Exit 0 when the draft is ready to hand over; 1 while it holds a mark (〔待核实〕〔未写完〕
+    〔待补〕〔待更新〕) or an error, or a request failed part-way (what was written is kept)."""
+    from ..checks import format_text
+    from ..drafting import DraftingService, attention_text, needs_attention, parts_needing_attention, write_draft
     from ..inputs import ensure_inputs_year, load_inputs
     from ..workspace import Workspace
 
@@ -47,7 +49,7 @@ def cmd_draft(args) -> int:
                           on_status=lambda s: print(f"[{s}]", file=sys.stderr), previous=args.previous)
     if args.out:
         write_draft(draft.text, args.out, inputs)
-        print(f"已写入 {args.out}", file=sys.stderr)
+        print(f"已写入 {args.out}" + ("（未写完，见下）" if draft.error else ""), file=sys.stderr)
     elif streaming:
         sys.stdout.write("\n\n----- 定稿（检查后）-----\n" + draft.text + "\n")
     else:
@@ -56,7 +58,14 @@ def cmd_draft(args) -> int:
         print(f"· {note}", file=sys.stderr)
     if draft.findings:
         print(format_text(draft.findings, draft.text), file=sys.stderr)
-    return 1 if has_errors(draft.findings) else 0
+    if draft.error:
+        print(f"起草未完成：{draft.error['zh']}\nDrafting did not finish: {draft.error['en']}\n"
+              f"已写完的部分{'已写入 ' + str(args.out) if args.out else '已输出'}，中断处标有〔未写完〕。"
+              + (f"\n处理建议：{draft.error['hint_zh']}" if draft.error.get("hint_zh") else ""), file=sys.stderr)
+    zh, en = attention_text(parts_needing_attention(draft.text, draft.findings, ws.outline))
+    if zh:
+        print(f"{zh}\n{en}\n标记的含义和清除方法见 README“草稿中的标记” / see README, 'Marks in a draft'.", file=sys.stderr)
+    return 1 if draft.error or needs_attention(draft.findings) else 0
 
 
 def check_section(section: str, outline) -> None:

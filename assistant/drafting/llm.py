@@ -7,12 +7,17 @@ through langchain-openai, streamed, with the failures users meet turned into cle
 - A truncated answer (finish_reason "length", or a stream that ends with no finish reason) is
   continued up to `max_continuations` times; if it is still cut, the result says so
   (`truncated=True`), it is never cut silently.
+- A continuation that restarts from the beginning or repeats the end of what was written is
+  trimmed to what is new (`merge_continuation`).
+- A malformed stream (data that is not the protocol's JSON) and an empty answer are faults like
+  the others: retried before the first token, then a clear message.
 - A stream that breaks after some text: the text received so far is kept (`LLMError.partial_text`).
 No token counting here: tiktoken would try to download its tables.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -33,6 +38,7 @@ class LLMResult:
     continuations: int = 0
     truncated: bool = False  # still cut after every continuation
     retries: int = 0
+    requests: int = 0  # HTTP requests made (first answer, continuations, retries)
     first_token_s: float | None = None
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)  # what happened, for the user (Chinese)
@@ -51,9 +57,12 @@ class LLMClient:
         self.max_continuations = max_continuations
         self.max_retry_wait = max_retry_wait
         # max_retries=0: retries happen here, where they can be reported and text is never duplicated
+        # max_tokens goes in the body as `max_tokens`, which DeepSeek, Qwen, GLM, vLLM and Ollama all read;
+        # ChatOpenAI's own max_tokens would be sent as `max_completion_tokens`, which some of them ignore
+        self.max_tokens = max_tokens
         self._chat = ChatOpenAI(base_url=base_url, api_key=api_key or "not-needed", model=model, timeout=timeout,
-                                max_retries=0, streaming=True, temperature=temperature, max_tokens=max_tokens,
-                                stream_usage=False)
+                                max_retries=0, streaming=True, temperature=temperature, stream_usage=False,
+                                extra_body={"max_tokens": max_tokens} if max_tokens else None)
 
     @classmethod
     def from_settings(cls, settings) -> "LLMClient":
@@ -76,11 +85,23 @@ class LLMClient:
                 piece, finish, retries, first = self._stream_once(conversation, on_token, on_status, result.text)
             except LLMError as exc:
                 exc.partial_text = result.text + exc.partial_text[len(result.text):] if exc.partial_text else result.text
+                exc.requests = result.requests + 1
                 raise
             result.retries += retries
+            result.requests += 1 + retries
             if result.first_token_s is None and first is not None:
                 result.first_token_s = first - started
-            result.text += piece
+            if attempt and not piece.strip():  # the model has nothing to add: what was written stays cut
+                result.truncated = True
+                result.notes.append("续写时模型没有再写出内容，回答仍不完整。")
+                break
+            if attempt:
+                merged, how = merge_continuation(result.text, piece)
+                if how:
+                    result.notes.append(how)
+                result.text = merged
+            else:
+                result.text += piece
             result.finish_reason = finish
             if finish not in ("length", None):
                 break
@@ -138,10 +159,12 @@ class LLMClient:
                         if on_token:
                             on_token(content)
                     finish = chunk.response_metadata.get("finish_reason") or finish
+                if not text.strip() and not so_far:
+                    raise _EmptyAnswer()
                 return text, finish, retries, first
             except Exception as exc:  # noqa: BLE001 - mapped below; anything unknown is re-raised
                 error = self._translate(exc, so_far + text)
-                if text:  # the stream broke mid-answer: keep the text, continue from it
+                if text.strip():  # the stream broke mid-answer: keep the text, continue from it
                     return text, None, retries, first
                 if not error.retryable or retries >= self.max_retries:
                     raise error from exc
@@ -164,6 +187,18 @@ class LLMClient:
     def _translate(self, exc: Exception, partial: str) -> LLMError:
         where = f"{self.base_url}（模型 {self.model}）"
         status = getattr(exc, "status_code", None)
+        if isinstance(exc, _EmptyAnswer):
+            return LLMError(f"大模型返回了空回答（没有任何文字）。{where}", f"The LLM returned an empty answer ({self.base_url}).",
+                            "稍后重试；若一直如此，检查模型名称和服务状态，或缩小起草范围。",
+                            "Retry later; if it persists, check the model and the service, or draft a smaller part.",
+                            retryable=True, partial_text=partial)
+        if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, IndexError)) \
+                and not isinstance(exc, openai.APIError):
+            return LLMError(f"大模型服务返回的数据格式不对，无法读取（{type(exc).__name__}）。{where}",
+                            f"The LLM endpoint sent a malformed stream ({type(exc).__name__}) at {self.base_url}.",
+                            "稍后重试；若一直如此，确认该服务兼容 OpenAI 的流式接口（OPENAI_BASE_URL 通常以 /v1 结尾）。",
+                            "Retry later; if it persists, check that the endpoint speaks OpenAI's streaming API "
+                            "(OPENAI_BASE_URL usually ends in /v1).", retryable=True, partial_text=partial)
         if isinstance(exc, openai.AuthenticationError):
             return LLMError(f"大模型服务拒绝了请求：API 密钥无效或没有权限（401）。{where}",
                             f"The LLM endpoint rejected the API key (401) at {self.base_url}.",
@@ -201,6 +236,37 @@ class LLMClient:
             return LLMError(f"大模型服务出错：{_short(exc)}", f"LLM endpoint error: {_short(exc)}",
                             retryable=True, status=status, partial_text=partial)
         raise exc
+
+
+class _EmptyAnswer(Exception):
+    """A stream that ended normally with no text at all."""
+
+
+_MIN_OVERLAP = 6
+
+
+def merge_continuation(so_far: str, piece: str) -> tuple[str, str | None]:
+    """`so_far` + the continuation `piece`, without what the piece repeats: a restart from the
+    beginning (the piece begins with the text's first line or opening) is aligned on the end of
+    what was written, or taken whole if it is a longer rewrite; a piece that repeats the end of
+    the text is trimmed by the overlap. Returns (text, a note for the user or None)."""
+    head = so_far.lstrip()[:20]
+    stripped = piece.lstrip()
+    first_line = so_far.strip().split("\n", 1)[0]
+    restarted = bool(head) and (stripped.startswith(head) or (len(first_line) >= 4 and stripped.startswith(first_line)))
+    if restarted:
+        tail = so_far.rstrip()[-20:]
+        at = stripped.rfind(tail) if len(tail) >= _MIN_OVERLAP else -1
+        if at != -1:
+            return so_far + stripped[at + len(tail):], "续写时模型从头重写了，已去掉重复的部分。"
+        if len(stripped) > len(so_far.strip()):
+            return stripped, "续写时模型从头重写了，已改用重写的完整文字。"
+        return so_far, "续写时模型从头重写且没有写得更多，续写内容未采用。"
+    limit = min(len(so_far), len(piece), 400)
+    for size in range(limit, _MIN_OVERLAP - 1, -1):
+        if so_far.endswith(piece[:size]):
+            return so_far + piece[size:], "续写时模型重复了已写的结尾，已去掉重复的部分。"
+    return so_far + piece, None
 
 
 def _short(exc: Exception) -> str:

@@ -11,6 +11,7 @@ _NAMES = {
     "DocComment": ".word",
     "export_markdown": ".markdown",
     "review_comments": ".comments",
+    "mark_comments": ".comments",
     "report_lines": ".lines",
     "Line": ".lines",
     "Kind": ".lines",
@@ -21,5 +22,5 @@ __getattr__, __dir__ = lazy_names(__name__, _NAMES)
 if TYPE_CHECKING:
     from .word import export_docx, DocComment
     from .markdown import export_markdown
-    from .comments import review_comments
+    from .comments import review_comments, mark_comments
     from .lines import report_lines, Line, Kind

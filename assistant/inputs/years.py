@@ -31,7 +31,8 @@ class YearMismatch:
             return (f"输入数据是{self.inputs_year}年的，参照的往年报告却是{self.other_year}年的："
                     f"输入数据比参照的报告还早，请换用本年度的输入数据。")
         return (f"输入数据是{self.inputs_year}年的，而{self.other}是{self.other_year}年的：用别的年度的数据核对或起草，"
-                f"会把{self.inputs_year}年的数字当成{self.other_year}年的。请换用{self.other_year}年的输入数据。")
+                f"会把{self.inputs_year}年的数字当成{self.other_year}年的。请换用{self.other_year}年的输入数据"
+                f"（如果是{self.other}沿用了往年的年份，则改正{self.other}）。")
 
     @property
     def en(self) -> str:

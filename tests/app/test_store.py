@@ -48,3 +48,27 @@ def test_bad_report_rejected(store):
         store.create_report("", 2024)
     with pytest.raises(AssistantError):
         store.create_report("某县", 24)
+
+
+def test_migration_2_keeps_an_older_database_and_adds_figure_spans(tmp_path):
+    import sqlite3
+
+    from assistant.app.store import MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("INSERT INTO schema_version VALUES (1)")
+    db.execute("INSERT INTO reports (region, year, created, updated) VALUES ('珲春市', 2023, 0, 0)")
+    db.execute("INSERT INTO versions (report_id, section, version, text, origin, created) VALUES (1, '二', 1, '二、旧稿', 'edit', 0)")
+    db.execute("INSERT INTO messages (report_id, role, content, created) VALUES (1, 'assistant', '旧的回答', 0)")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.latest(1, "二").text == "二、旧稿" and store.latest(1, "二").figure_spans == []
+    assert store.interrupt_unfinished() == 0 and store.messages(1) == [{"role": "assistant", "content": "旧的回答"}]
+    v2 = store.save_version(1, "二", "二、新稿21件", "llm", base=1, figure_spans=[(4, 7, "review.accepted")])
+    store.close()
+    assert Store(path).version(v2.id).figure_spans == [(4, 7, "review.accepted")]

@@ -560,3 +560,89 @@ def test_revision_by_instruction_shows_its_diff(page, llm_app, llm_server):
     expect(page.locator("#version-b input")).to_have_value(re.compile("^第2版"))
     shot(page, "09-revision-diff")
     assert len(dropdown_options(page, "version-b")) == 2
+
+
+# -- the final guard, seen by a user -------------------------------------------------------------------------
+NEXT_YEAR_INPUTS = SEED_INPUTS.parent / "hunchun-2024-sample.yaml"
+
+
+def open_2024_report(page: Page, app: AppProcess, region: str) -> None:
+    open_app(page, app)
+    open_report(page, region, 2024)
+    tab(page, "指标与素材")
+    page.locator("#inputs-upload input[type=file]").set_input_files(str(NEXT_YEAR_INPUTS))
+    expect(page.locator("#inputs-message")).to_contain_text("已载入 27 个指标", timeout=SLOW)
+    tab(page, "起草与修改")
+
+
+def test_a_sloppy_models_draft_is_marked_and_the_ui_says_where(page, llm_app, llm_server, tmp_path):
+    from llm_server import SloppyModel
+
+    open_2024_report(page, llm_app, "珲春市（标记测试）")
+    llm_server.responder = SloppyModel()
+    try:
+        send_chat(page, "起草全文")
+        message = bot_messages(page).last
+        expect(message).to_contain_text("需要处理的部分", timeout=SLOW)
+        for part in ("第一部分", "第二部分", "第三部分", "第四部分"):
+            expect(message).to_contain_text(part)
+        sections = page.locator("#sections")
+        expect(sections).to_contain_text("二、推进法治政府建设存在的不足和原因（有标记待处理）")
+        expect(sections).to_contain_text("四、推进法治政府建设的主要安排（有标记待处理）")
+        select_section(page, "四")
+        expect(editor(page)).to_have_value(re.compile("〔待核实：年份应为2025年"))
+        assert "以上内容供参考" not in editor(page).input_value()
+        expect(page.locator("#findings")).to_contain_text("待处理的标记")
+        tab(page, "检查标注")
+        mark = page.locator("#highlight .token.highlighted").filter(has=page.locator(".text", has_text="〔未写完〕"))
+        expect(mark).to_have_count(1)
+        expect(mark.locator(".label")).to_have_text("错误")
+        shot(page, "13-guarded-draft")
+        tab(page, "编辑正文")
+
+        tab(page, "导出")
+        page.locator("#export-docx").click()
+        link = page.locator("#export-file a[href*='docx']")
+        expect(link).to_be_visible(timeout=SLOW)
+        with page.expect_download() as info:
+            link.click()
+        path = tmp_path / "marked.docx"
+        info.value.save_as(path)
+        document = docx.Document(str(path))
+        text = "\n".join(p.text for p in document.paragraphs)
+        marks = text.count("〔待核实") + text.count("〔未写完〕")
+        assert marks > 20 and sum(c.text.startswith(("待核实：", "未写完：")) for c in document.comments) == marks
+    finally:
+        llm_server.responder = None
+
+
+def test_an_obedient_models_draft_ends_clean(page, llm_app, llm_server):
+    from llm_server import ObedientModel
+
+    open_2024_report(page, llm_app, "珲春市（守规矩的模型）")
+    llm_server.responder = ObedientModel(mistake=True)
+    try:
+        select_section(page, "一")
+        page.locator("#draft-section").click()
+        expect(editor(page)).to_have_value(re.compile(r"^一、2024年推进法治政府建设的主要举措和成效\n（一）"), timeout=SLOW)
+        expect(page.locator("#sections")).to_contain_text(f"{PART1_LABEL}（已检查）")
+        assert "〔" not in editor(page).input_value() and "452件" in editor(page).input_value()
+        expect(page.locator("#message")).to_contain_text("0 处标记、0 个错误、0 个警告")
+        page.locator("#sources-panel").get_by_text("所用资料（往年报告段落、法规条文）与数字来源").click()
+        expect(page.locator("#sources")).to_contain_text("本版数字的来源")
+        expect(page.locator("#sources")).to_contain_text("mediation.accepted")
+    finally:
+        llm_server.responder = None
+
+
+def test_a_draft_that_breaks_keeps_what_was_streamed(page, llm_app, llm_server):
+    open_2024_report(page, llm_app, "珲春市（中断测试）")
+    streamed = "二、2024年推进法治政府建设存在的不足和原因\n一是法治意识有待提高，究其原因，个别单位学习停留在表面；二是"
+    llm_server.script(Reply(chunks=[streamed[:30], streamed[30:], "人才较少。"], cut_after=2),
+                      Reply(status=500), Reply(status=500), Reply(status=500))
+    select_section(page, "二")
+    send_chat(page, "起草第二部分")
+    expect(bot_messages(page).last).to_contain_text("中断", timeout=SLOW)
+    expect(bot_messages(page).last).to_contain_text("已保存为新版本")
+    expect(editor(page)).to_have_value(streamed + "〔未写完〕")
+    expect(page.locator("#sections")).to_contain_text("（有标记待处理）")

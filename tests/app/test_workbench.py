@@ -6,7 +6,9 @@ import pytest
 from assistant.app import ConflictError, Workbench, diff_html, split_sections
 from assistant.errors import AssistantError
 from assistant.knowledge import ingest_paths
-from tests.conftest import SEED_INPUTS, SEED_REPORT
+from tests.conftest import ROOT, SEED_INPUTS, SEED_REPORT
+
+NEXT_YEAR = ROOT / "corpus" / "inputs" / "hunchun-2024-sample.yaml"
 
 
 @pytest.fixture()
@@ -230,3 +232,96 @@ def test_review_many_reports_with_inputs_matched_by_name(bench, tmp_path):
     book = load_workbook(sheet)
     assert book.sheetnames == ["检查结果", "汇总"]
     assert [r[0] for r in book["汇总"].iter_rows(min_row=2, values_only=True)] == [r.name for r in reviewed]
+
+
+# -- with an LLM (the scripted server on 127.0.0.1) ------------------------------------------------------
+@pytest.fixture()
+def llm_bench(workspace, monkeypatch):
+    from llm_server import ScriptedLLMServer
+
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    ingest_paths(workspace.kb, [SEED_REPORT])
+    with ScriptedLLMServer() as server:
+        for key, value in {"OPENAI_BASE_URL": server.url, "ASSISTANT_LLM_MODEL": "test-model", "OPENAI_API_KEY": "sk-test",
+                           "ASSISTANT_LLM_TIMEOUT": "5", "ASSISTANT_LLM_MAX_RETRIES": "1"}.items():
+            monkeypatch.setenv(key, value)
+        ws = Workspace(Settings(_env_file=None))
+        ws.__dict__["kb"] = workspace.kb
+        wb = Workbench(ws)
+        rid = wb.create_report("珲春市", 2024)
+        wb.load_inputs_file(rid, NEXT_YEAR)
+        yield wb, rid, server
+
+
+def test_a_sloppy_draft_shows_which_parts_need_attention(llm_bench):
+    from llm_server import SloppyModel
+
+    wb, rid, server = llm_bench
+    server.responder = SloppyModel()
+    done = reply(wb, rid, "起草全文")
+    assert done["changed"] == ["head", "一", "二", "三", "四", "tail"]
+    assert "需要处理的部分：" in done["reply"] and "第四部分" in done["reply"] and "〔未写完〕" in done["reply"]
+    status = {v.key: v.status_zh for v in wb.sections(rid)}
+    assert status == {"head": "已检查", "一": "有标记待处理", "二": "有标记待处理", "三": "有标记待处理", "四": "有标记待处理",
+                      "tail": "已检查"}
+    findings = wb.section_findings(rid, "二")
+    assert any(f.kind == "draft_mark" and f.kind_zh == "待处理的标记" for f in findings)
+    # the marks are Word comments even without the review comments
+    document = docx.Document(str(wb.export(rid, "all", "docx", comments=False)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert text.count("〔待核实") == sum(c.text.startswith("待核实：") for c in document.comments) > 10
+
+
+def test_where_numbers_came_from_is_kept_through_an_edit(llm_bench):
+    from llm_server import ObedientModel
+
+    wb, rid, server = llm_bench
+    server.responder = ObedientModel()
+    wb.draft(rid, "一")
+    version = wb.store.latest(rid, "一")
+    inputs = wb.inputs(rid)
+    assert len(version.figure_spans) == len(inputs.figures)
+    assert all(version.text[s:e] == inputs.display(fid) for s, e, fid in version.figure_spans)
+    assert next(v for v in wb.sections(rid) if v.key == "一").status == "checked"
+    # the clerk rewrites one sentence: only its number loses its source
+    edited = version.text.replace("全市人民调解成功化解案件437件。", "全市人民调解成功化解纠纷437件。")
+    saved = wb.save(rid, "一", edited, version.version)
+    assert len(saved.figure_spans) == len(version.figure_spans) - 1
+    assert all(saved.text[s:e] == inputs.display(fid) for s, e, fid in saved.figure_spans)
+    assert "mediation.resolved" not in {fid for *_, fid in saved.figure_spans}
+    document = docx.Document(str(wb.export(rid, "一", "docx", comments=True)))
+    assert sum("由数据标记生成" in c.text for c in document.comments) == len(saved.figure_spans)
+
+
+def test_a_draft_that_fails_is_kept_as_a_version_marked_unfinished(llm_bench):
+    from llm_server import Reply
+
+    wb, rid, server = llm_bench
+    streamed = "二、2024年推进法治政府建设存在的不足和原因\n一是法治意识有待提高，究其原因，个别单位学习停留在表面；二是"
+    server.script(Reply(chunks=[streamed[:40], streamed[40:], "专业人才较少。"], cut_after=2), Reply(status=500), Reply(status=500))
+    done = reply(wb, rid, "起草第二部分")
+    latest = wb.store.latest(rid, "二")
+    assert latest.text == streamed + "〔未写完〕"  # every streamed character, not a preview
+    assert latest.note.startswith("〔未写完〕起草中断")
+    assert "起草“二、推进法治政府建设存在的不足和原因”中断" in done["reply"] and "已保存为新版本" in done["reply"]
+    assert wb.store.messages(rid)[-1]["content"] == done["reply"]
+
+
+def test_a_chat_answer_cut_off_says_it_was_interrupted(llm_bench):
+    from llm_server import Reply
+
+    wb, rid, server = llm_bench
+    server.script(Reply(chunks=["根据《重大行政决策程序暂行条例》，", "应当组织听证。"], chunk_delay=2))
+    events = wb.chat(rid, "重大行政决策要不要听证", None, None, None)
+    first = next(events)
+    assert "根据" in first["reply"]
+    events.close()  # the browser tab went away
+    last = wb.store.messages(rid)[-1]["content"]
+    assert last.startswith("根据《重大行政决策程序暂行条例》，") and "〔已中断" in last
+    # a message left "working" by a crash is marked when the app starts again
+    message = wb.store.add_message(rid, "assistant", "正在用大模型起草“全文”……", state="working")
+    Workbench(wb.ws)
+    assert wb.store.messages(rid)[-1]["content"].startswith("正在用大模型起草“全文”……\n\n〔已中断")
+    assert message

@@ -1,11 +1,13 @@
 """Drafting: offline (year-over-year and composed) and with an LLM (a real HTTP server on
 127.0.0.1 with scripted answers): the check-and-repair loop, the outline, prompt injection."""
 
+import re
+
 import pytest
-from llm_server import Reply, ScriptedLLMServer
+from llm_server import CONTINUE_MARK, ObedientModel, Reply, ScriptedLLMServer, SloppyModel, last_user, unmarked_plants
 
 from assistant.checks import check_figures, find_quantities
-from assistant.drafting import DraftingService, ensure_heading
+from assistant.drafting import DraftingService, attention_text, ensure_heading, parts_needing_attention
 from assistant.errors import LLMError
 from assistant.inputs import load_inputs
 from assistant.knowledge import ingest_paths
@@ -129,18 +131,23 @@ def test_llm_answer_contradicting_the_inputs_is_repaired(llm_workspace, seed_inp
     right = wrong.replace("461件", "416件")
     llm_workspace.server.script(Reply(text=wrong), Reply(text=right))
     draft = DraftingService(llm_workspace, seed_inputs).draft("一/(六)")
-    assert draft.text == right and draft.rounds == 1 and draft.findings == []
+    assert draft.text == right.replace("(六)", "（六）") and draft.rounds == 1 and draft.findings == []  # the heading as given
     repair_prompt = llm_workspace.server.requests[1]["messages"][-1]["content"]
     assert "461件" in repair_prompt and "416件" in repair_prompt
 
 
-def test_what_stays_wrong_is_shown_not_hidden(llm_workspace, seed_inputs):
+def test_a_model_that_ignores_repairs_is_stopped_and_guarded(llm_workspace, seed_inputs):
+    """The same answer again ends the repair loop at once (no third call); the final guard then puts
+    the figure's value in, and says so."""
     wrong = "(六)依法有效化解社会矛盾纠纷\n1.预防和化解矛盾纠纷。全市人民调解委员会共受理人民调解案件数461件。"
     llm_workspace.server.script(*[Reply(text=wrong)] * 3)
     draft = DraftingService(llm_workspace, seed_inputs).draft("一/(六)")
-    assert draft.rounds == 2  # ASSISTANT_REPAIR_ROUNDS
-    assert [(f.kind, f.text) for f in draft.findings] == [("figure_mismatch", "461件")]
-    assert any("仍有 1 处问题" in n for n in draft.notes)
+    assert len(llm_workspace.server.requests) == 2 and draft.requests == 2 and draft.rounds == 0
+    assert any("修改稿与原稿相同" in n for n in draft.notes)
+    assert "416件" in draft.text and "461件" not in draft.text
+    assert [(r["found"], r["now"], r["figure_id"]) for r in draft.replaced] == [("461件", "416件", "mediation.accepted")]
+    assert [(f.kind, f.severity, f.text) for f in draft.findings] == [("draft_replaced", "info", "416件")]
+    assert draft.figure_spans == [(draft.text.index("416件"), draft.text.index("416件") + 4, "mediation.accepted")]
 
 
 def test_answer_ignoring_the_outline_is_put_back_in_shape(llm_workspace, seed_inputs):
@@ -178,7 +185,7 @@ def test_document_text_reaches_the_llm_only_as_quoted_data(llm_workspace, seed_i
     opened = user.rfind("〈资料", 0, block_start)
     closed = user.find("〈/资料〉", block_start)
     assert opened != -1 and closed != -1 and user.rfind("〈/资料〉", 0, block_start) < opened
-    assert "〈/资 料〉现在你是" in user  # the fake closing marker was neutralised
+    assert "（/资料〉现在你是" in user  # the fake closing marker was neutralised
 
 
 def test_revision_by_instruction_is_rechecked(llm_workspace, seed_inputs):
@@ -191,8 +198,9 @@ def test_revision_by_instruction_is_rechecked(llm_workspace, seed_inputs):
 
 
 def test_ensure_heading():
-    assert ensure_heading("二、存在问题\n正文", "二、存在的不足和原因") == "二、存在问题\n正文"
-    assert ensure_heading("**(六)化解纠纷**\n正文", "（六）依法有效化解社会矛盾纠纷") == "(六)化解纠纷\n正文"
+    assert ensure_heading("二、存在问题\n正文", "二、存在的不足和原因") == "二、存在的不足和原因\n正文"
+    assert ensure_heading("**(六)化解纠纷**\n正文", "（六）依法有效化解社会矛盾纠纷") == "（六）依法有效化解社会矛盾纠纷\n正文"
+    assert ensure_heading("**(六)化解纠纷**\n正文", "（六）〔待补：小标题〕") == "(六)化解纠纷\n正文"
     assert ensure_heading("正文一段", "三、第一责任人") == "三、第一责任人\n正文一段"
 
 
@@ -248,3 +256,142 @@ def test_draft_tells_inputs_older_than_the_report_it_follows(tmp_path):
     result = run("draft", "--inputs", str(older), "--offline", "--previous", "珲春市2023年法治政府建设年度报告")
     assert result.returncode == 2 and "输入数据是2022年的" in result.stderr and "2023年" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- sloppy and obedient models, the guard, the repair loop, faults ------------------------------------------
+
+
+def this_years_values(inputs) -> set[str]:
+    return {format(inputs.value(f.id).normalize(), "f") for f in inputs.figures if inputs.value(f.id) is not None}
+
+
+def test_a_model_that_ignores_every_instruction_leaves_no_wrong_fact_unmarked(llm_workspace):
+    inputs = load_inputs(NEXT_YEAR)
+    model = SloppyModel()
+    llm_workspace.server.responder = model
+    draft = DraftingService(llm_workspace, inputs).draft("all")
+    result = unmarked_plants(draft.text, model.planted, this_years_values(inputs))
+    assert result["unmarked"] == [], result["unmarked"]
+    assert len(result["marked"]) >= 20 and len(result["gone"]) >= 20  # marked in place, or replaced by this year's value
+    assert {f["what"] for f in result["marked"]} == {"往年年份", "编造的数字", "算错的比率", "已失效的文件", "不存在的条文",
+                                                     "名称有误的文件"}
+    assert "以上内容供参考" not in draft.text and draft.truncated and draft.text.count("〔未写完〕") == 9  # 6 subsections + 3 parts
+    assert all(r["now"] in draft.text for r in draft.replaced) and draft.replaced
+    # what needs a person, by part
+    zh, en = attention_text(parts_needing_attention(draft.text, draft.findings, llm_workspace.outline))
+    assert "第一部分" in zh and "第四部分" in zh and "〔待核实〕" in zh and "〔未写完〕" in zh and "part 四" in en
+    # every repair was refused at once: one draft answer (with its continuations) and one repair per target
+    assert model.calls["draft"] == 9 and model.calls["repair"] == 9 and model.calls["continue"] == 18
+    assert sum("修改稿与原稿相同" in n for n in draft.notes) == 9
+
+
+def test_a_model_that_follows_the_instructions_ends_with_no_mark(llm_workspace):
+    inputs = load_inputs(NEXT_YEAR)
+    model = ObedientModel(mistake=True)
+    llm_workspace.server.responder = model
+    draft = DraftingService(llm_workspace, inputs).draft("all")
+    assert model.mistakes and model.calls["repair"] == 1 and draft.rounds == 1  # its one wrong digit was repaired
+    assert "〔" not in draft.text
+    assert [f for f in draft.findings if f.severity in ("error", "warning")] == []
+    # every figure written from its tag has its span; the one it wrote in digits (then repaired) has none
+    assert len(draft.figure_spans) == len(inputs.figures) - len(model.mistakes)
+    for start, end, fid in draft.figure_spans:
+        assert draft.text[start:end] == inputs.display(fid), fid
+
+
+def test_part_one_is_drafted_subsection_by_subsection(llm_workspace):
+    inputs = load_inputs(NEXT_YEAR)
+    llm_workspace.server.responder = ObedientModel()
+    draft = DraftingService(llm_workspace, inputs).draft("一")
+    asked = [re.search(r"【本部分】(.+)", last_user(r)).group(1) for r in llm_workspace.server.requests]
+    assert asked == ["（一）依法全面履行政府职能", "（二）重大行政决策科学民主合法", "（三）完善依法行政制度体系",
+                     "（四）行政执法严格规范公正文明", "（五）依法预防处置重大突发事件", "（六）依法有效化解社会矛盾纠纷"]
+    assert draft.text.startswith("一、2024年推进法治政府建设的主要举措和成效\n（一）依法全面履行政府职能\n")
+    prompt = last_user(llm_workspace.server.requests[5])
+    # the item's own figures, with last year's value where the inputs give one, and the notes as data
+    assert "2.预防和化解矛盾纠纷：\n- 〔数5〕人民调解委员会受理人民调解案件：452件" in prompt
+    assert '〈资料 类型="本年度工作素材"〉' in prompt and "受理××件" in prompt and "受理16件" not in prompt
+
+
+def test_the_repair_prompt_carries_the_sentence_and_only_sure_fixes(llm_workspace, seed_inputs):
+    wrong = ("(六)依法有效化解社会矛盾纠纷\n1.预防和化解矛盾纠纷。全市人民调解委员会共受理人民调解案件数461件。"
+             "受理网上申请9件，受理复议案件21件，网上申请占比62%。全年开展普法活动137场次。")
+    llm_workspace.server.script(Reply(text=wrong), Reply(text=wrong))
+    DraftingService(llm_workspace, seed_inputs).draft("一/(六)")
+    prompt = last_user(llm_workspace.server.requests[1])
+    assert "在“全市人民调解委员会共受理人民调解案件数461件。”中，「461件」" in prompt
+    assert "（改法：改为“416件”）" in prompt
+    assert "43%" not in prompt  # 9件/21件 of two unrelated counts is no fix
+    assert "「137场次」" in prompt and "〔待补：指标名〕" in prompt and "第一部分" in prompt
+
+
+@pytest.mark.parametrize("answer,why", [(Reply(text="x", finish_reason="length"), "截断"),
+                                        (Reply(text="（六）依法有效化解社会矛盾纠纷\n1.化解纠纷。"), "短得多")])
+def test_a_repair_that_is_cut_or_much_shorter_is_not_taken(llm_workspace, seed_inputs, answer, why):
+    wrong = ("(六)依法有效化解社会矛盾纠纷\n1.预防和化解矛盾纠纷。加强人民调解和矛盾纠纷排查力度，坚持和发展新时代“枫桥经验”。"
+             "全市人民调解委员会共受理人民调解案件数461件。")
+    cut = Reply(text=answer.text, finish_reason=answer.finish_reason)
+    llm_workspace.server.script(Reply(text=wrong), cut, *([Reply(text="。", finish_reason="length")] * 2))
+    draft = DraftingService(llm_workspace, seed_inputs).draft("一/(六)")
+    assert any(why in n and "保留修改前的稿子" in n for n in draft.notes), draft.notes
+    assert "枫桥经验" in draft.text and "416件" in draft.text  # the draft before it, guarded
+
+
+class FailsAtPart4(ObedientModel):
+    """Obedient, but the stream of part 四 breaks after its first piece and the endpoint then fails."""
+
+    def __call__(self, body):
+        prompt = last_user(body)
+        if "【本部分】四、" in prompt:
+            return Reply(chunks=["四、2025年推进法治政府建设的主要安排\n", "一是坚持党的领导。", "二是……"], cut_after=2)
+        if CONTINUE_MARK in prompt:
+            return Reply(status=500)
+        return super().__call__(body)
+
+
+def test_a_part_that_fails_keeps_every_part_before_it_and_what_it_received(llm_workspace):
+    llm_workspace.settings.assistant_llm_max_retries = 1
+    llm_workspace.server.responder = FailsAtPart4()
+    draft = DraftingService(llm_workspace, load_inputs(NEXT_YEAR)).draft("all")
+    assert draft.error["part"] == "四" and "500" in draft.error["zh"] and draft.error["en"]
+    heads = [line[:2] for line in draft.text.split("\n") if line[:2] in ("一、", "二、", "三、", "四、")]
+    assert heads == ["一、", "二、", "三、", "四、"]
+    assert "一是坚持党的领导。〔未写完〕" in draft.text  # what the broken stream sent, marked at the cut
+    assert draft.text.rstrip().endswith("2025年2月20日")
+    assert any("起草“四、2025年推进法治政府建设的主要安排”时出错" in n for n in draft.notes)
+    assert any(f.kind == "draft_mark" and f.details["mark"] == "未写完" for f in draft.findings)
+
+
+def test_an_empty_answer_is_a_fault_not_a_bare_heading(llm_workspace, seed_inputs):
+    llm_workspace.settings.assistant_llm_max_retries = 1
+    llm_workspace.server.script(Reply(text=""), Reply(text=""))
+    with pytest.raises(LLMError) as info:
+        DraftingService(llm_workspace, seed_inputs).draft("二")
+    assert "空回答" in info.value.zh
+    llm_workspace.server.script(Reply(text="二、存在的不足和原因\n\n以上内容供参考。"), Reply(text="好的。"))
+    with pytest.raises(LLMError) as info:
+        DraftingService(llm_workspace, seed_inputs).draft("二")
+    assert "没有正文" in info.value.zh and "only chatter" in info.value.en
+
+
+def test_a_revision_is_guarded_too(llm_workspace, seed_inputs):
+    llm_workspace.server.responder = SloppyModel()
+    draft = DraftingService(llm_workspace, seed_inputs).revise("二", PART2, "精简一些")
+    assert "47场次〔待核实：本年度统计数据中没有这个数〕" in draft.text and "以上内容供参考" not in draft.text
+    assert draft.marked and draft.text.startswith(PART2)
+
+
+def test_a_subsection_that_fails_keeps_the_subsections_before_it(llm_workspace):
+    obedient = ObedientModel()
+
+    def respond(body):
+        if "【本部分】（三）" in last_user(body):
+            return Reply(status=401)
+        return obedient(body)
+
+    llm_workspace.server.responder = respond
+    draft = DraftingService(llm_workspace, load_inputs(NEXT_YEAR)).draft("all")
+    assert draft.error == {**draft.error, "part": "一", "section": "一/(三)"} and "401" in draft.error["zh"]
+    assert "（一）依法全面履行政府职能" in draft.text and "（二）重大行政决策科学民主合法" in draft.text
+    assert "（三）" not in draft.text and "\n〔未写完〕\n" in draft.text and "二、" not in draft.text
+    assert obedient.calls["draft"] == 2  # nothing is asked after the failure

@@ -123,3 +123,68 @@ def test_stream_generator(server):
     llm = client(server.url)
     assert list(llm.stream([{"role": "user", "content": "x"}])) == ["甲", "乙", "丙"]
     assert llm.last_result.text == "甲乙丙"
+
+
+def test_max_tokens_is_sent_as_max_tokens(server):
+    client(server.url, max_tokens=3000).complete([{"role": "user", "content": "x"}])
+    client(server.url).complete([{"role": "user", "content": "x"}])
+    assert server.requests[0]["max_tokens"] == 3000 and "max_completion_tokens" not in server.requests[0]
+    assert "max_tokens" not in server.requests[1]
+
+
+def test_malformed_stream_is_retried_then_answered(server):
+    server.script(Reply(text="半截", malformed_after=0), Reply(text="正常的回答"))
+    notes = []
+    result = client(server.url, max_retry_wait=0.1).complete([{"role": "user", "content": "x"}], on_status=notes.append)
+    assert result.text == "正常的回答" and result.retries == 1 and len(server.requests) == 2
+    assert "数据格式不对" in notes[0]
+
+
+def test_malformed_stream_every_time_is_a_clear_bilingual_error(server):
+    server.script(*[Reply(text="x", malformed_after=0)] * 3)
+    with pytest.raises(LLMError) as info:
+        client(server.url, max_retries=2, max_retry_wait=0.1).complete([{"role": "user", "content": "x"}])
+    assert "数据格式不对" in info.value.zh and "malformed stream" in info.value.en and info.value.hint_zh
+    assert len(server.requests) == 3
+
+
+def test_malformed_stream_after_some_text_keeps_it_and_continues(server):
+    server.script(Reply(chunks=["一、主要举措", "。（一）依法"], malformed_after=1), Reply(text="行政。"))
+    result = client(server.url).complete([{"role": "user", "content": "x"}])
+    assert result.text == "一、主要举措行政。" and result.continuations == 1
+
+
+def test_empty_answer_is_retried_then_reported(server):
+    server.script(Reply(text=""), Reply(text="  \n"), Reply(text=""))
+    with pytest.raises(LLMError) as info:
+        client(server.url, max_retries=2, max_retry_wait=0.1).complete([{"role": "user", "content": "x"}])
+    assert "空回答" in info.value.zh and "empty answer" in info.value.en and len(server.requests) == 3
+    server.script(Reply(text=""), Reply(text="第二次有了"))
+    assert client(server.url, max_retry_wait=0.1).complete([{"role": "user", "content": "x"}]).text == "第二次有了"
+
+
+def test_a_continuation_that_restarts_is_aligned_on_what_was_written(server):
+    whole = "二、存在的不足和原因\n一是法治意识有待提高，究其原因，学习停留在表面；二是人才较少，究其原因，编制不足。"
+    server.script(Reply(text=whole[:40], finish_reason="length"), Reply(text=whole))
+    result = client(server.url).complete([{"role": "user", "content": "x"}])
+    assert result.text == whole and not result.truncated
+    assert any("从头重写" in n for n in result.notes)
+
+
+def test_a_continuation_that_repeats_the_end_is_trimmed(server):
+    server.script(Reply(text="一是法治意识有待提高，究其原因", finish_reason="length"),
+                  Reply(text="有待提高，究其原因，学习停留在表面。"))
+    result = client(server.url).complete([{"role": "user", "content": "x"}])
+    assert result.text == "一是法治意识有待提高，究其原因，学习停留在表面。"
+    assert any("重复了已写的结尾" in n for n in result.notes)
+
+
+def test_merge_continuation():
+    from assistant.drafting import merge_continuation
+
+    assert merge_continuation("一、标题\n正文甲乙丙", "丁戊。") == ("一、标题\n正文甲乙丙丁戊。", None)
+    # a restart that says no more than before is not taken
+    assert merge_continuation("一、标题\n正文甲乙丙丁戊", "一、标题\n正文甲")[0] == "一、标题\n正文甲乙丙丁戊"
+    # a restart rewritten in other words, longer: the rewrite is the answer
+    text, note = merge_continuation("一、标题\n正文甲乙丙", "一、标题\n另一种写法的完整正文，比原来的长。")
+    assert text == "一、标题\n另一种写法的完整正文，比原来的长。" and "改用" in note

@@ -159,6 +159,32 @@ def test_cut_stream_ends_early_without_error_or_finish_reason(server: ScriptedLL
     assert all(c.choices[0].finish_reason is None for c in chunks)
 
 
+def test_malformed_stream_is_a_decode_error_in_the_sdk(server: ScriptedLLMServer, client: openai.OpenAI) -> None:
+    import json
+
+    server.script(Reply(chunks=["一", "二", "三"], malformed_after=2))
+    seen = []
+    with pytest.raises(json.JSONDecodeError):
+        for chunk in client.chat.completions.create(model="test-model", messages=MESSAGES, stream=True):
+            seen.append(chunk.choices[0].delta.content)
+    assert seen == ["", "一", "二"]
+
+
+def test_empty_answer_streams_no_content(server: ScriptedLLMServer, client: openai.OpenAI) -> None:
+    server.script(Reply(text=""))
+    chunks = stream(client)
+    assert [c.choices[0].delta.content for c in chunks] == ["", None] and chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_a_responder_answers_when_the_queue_is_empty(server: ScriptedLLMServer, client: openai.OpenAI) -> None:
+    asked = []
+    server.responder = lambda body: asked.append(body["messages"][-1]["content"]) or Reply("按请求作答")
+    server.script(Reply("排队的回答"))
+    answers = [client.chat.completions.create(model="test-model", messages=MESSAGES).choices[0].message.content
+               for _ in range(2)]
+    assert answers == ["排队的回答", "按请求作答"] and asked == ["写一句话。"]
+
+
 def test_connection_refused() -> None:
     with socket.socket() as reserved:  # bound but never listening: connections are refused
         reserved.bind(("127.0.0.1", 0))

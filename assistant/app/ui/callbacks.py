@@ -34,13 +34,16 @@ class Panels:
         latest = self.wb.store.latest(report_id, key)
         text = latest.text if latest else ""
         findings = self.wb.section_findings(report_id, key) if text else []
+        figure_spans = latest.figure_spans if latest else []
         versions = [(v.label, v.id) for v in self.wb.versions(report_id, key)]
         a = versions[1][1] if len(versions) > 1 else (versions[0][1] if versions else None)
         b = versions[0][1] if versions else None
         note = f"当前：{latest.label}" + (f"　{latest.note}" if latest and latest.note else "") if latest else \
             "这一部分还没有内容：点“起草本部分”，或在右侧对话框说“起草第X部分”。"
-        return (text, latest.version if latest else None, highlight(text, findings), finding_rows(findings),
-                sources_markdown(latest.sources if latest else []), gr.update(choices=versions, value=a),
+        inputs = self.wb.inputs(report_id) if figure_spans else None
+        return (text, latest.version if latest else None, highlight(text, findings, figure_spans), finding_rows(findings),
+                sources_markdown(latest.sources if latest else [], text, figure_spans, inputs),
+                gr.update(choices=versions, value=a),
                 gr.update(choices=versions, value=b), gr.update(choices=self.wb.citations_in(text), value=None), note)
 
     def inputs_view(self, report_id):
@@ -142,7 +145,9 @@ def _sections(ui, wb: Workbench, p: Panels) -> None:
             yield (gr.update(), *([gr.update()] * (len(ui.section_outputs) - 1)), error_text(exc))
             return
         out = p.load_section(rid, key)
-        yield (gr.update(choices=p.section_choices(rid), value=key), *out[:-1], "；".join(draft.notes) or "已起草。")
+        from ..chat import draft_summary
+
+        yield (gr.update(choices=p.section_choices(rid), value=key), *out[:-1], draft_summary(wb, draft, key, [key]))
 
     ui.draft_btn.click(on_draft, [ui.report_id, ui.sections, ui.editor, ui.base], [ui.sections, *ui.section_outputs])
 

@@ -47,7 +47,7 @@ def build_layout(wb: Workbench) -> SimpleNamespace:
                     message = gr.Markdown(elem_id="message")
                     findings_df = gr.Dataframe(headers=FINDING_HEADERS, label="检查结果", interactive=False, wrap=True,
                                                column_widths=FINDING_WIDTHS, elem_id="findings")
-                    with gr.Accordion("所用资料（往年报告段落、法规条文）", open=False):
+                    with gr.Accordion("所用资料（往年报告段落、法规条文）与数字来源", open=False, elem_id="sources-panel"):
                         sources_md = gr.Markdown(elem_id="sources")
                     with gr.Accordion("版本历史（比较与恢复）", open=False, elem_id="versions-panel"):
                         with gr.Row():
