@@ -4,7 +4,9 @@
 (20 departments × 10 measures, each with its own label; 10 are formulas (rates), 10 are
 approximate ("1200余次"), 5 are deliberately wrong in the text), and matching inputs built with
 assistant.inputs.load_inputs_text from generated YAML. Timed: check_figures (median of 10 after
-warm-up), peak memory of one call (tracemalloc). Goal < 0.5 s. Baseline: find_quantities alone.
+warm-up), peak memory of one call (tracemalloc). Goal < 0.5 s. Baselines: find_quantities alone;
+the old binding (the code this branch started from, `git merge-base HEAD main`, run from a copy in
+a temporary folder) on the same text and inputs.
 
 (b) Citations: a ~20,000-character text citing the registry's titles by full and short name,
 with articles and paragraphs, an abbreviation (以下简称《条例》) and its later uses, outdated,
@@ -133,6 +135,7 @@ def bench_figures(runs: int) -> dict:
     check_figures(text, inputs)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    old = old_binding(text, inputs_yaml, runs)
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
@@ -145,7 +148,49 @@ def bench_figures(runs: int) -> dict:
             "check_figures_median_s": round(median, 4), "check_figures_runs_s": [round(t, 4) for t in times],
             "peak_memory_mib": round(peak / 2**20, 2),
             "baseline_find_quantities_median_s": round(base_median, 4),
+            "old_binding": old,
             "goal": {"max_s": GOAL_FIGURES_S, "met": median < GOAL_FIGURES_S}}
+
+
+_OLD_PROBE = """
+import json, statistics, sys, time
+from assistant.checks import check_figures
+from assistant.inputs import load_inputs_text
+text = open(sys.argv[1], encoding="utf-8").read()
+inputs = load_inputs_text(open(sys.argv[2], encoding="utf-8").read())
+for _ in range(2):
+    check_figures(text, inputs)
+times = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter(); findings = check_figures(text, inputs); times.append(time.perf_counter() - t)
+print(json.dumps({"median_s": statistics.median(times), "runs_s": times, "findings": len(findings)}))
+"""
+
+
+def old_binding(text: str, inputs_yaml: str, runs: int) -> dict:
+    """check_figures of the code this branch started from (`git merge-base HEAD main`), on the same
+    text and inputs, in a subprocess from a copy of that code in a temporary folder."""
+    import subprocess
+    import sys
+    import tempfile
+
+    try:
+        base = subprocess.run(["git", "-C", str(bl.ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return {"skipped": f"no git history to take the old code from ({exc})"}
+    with tempfile.TemporaryDirectory(prefix="old-binding-") as tmp:
+        archive = subprocess.run(["git", "-C", str(bl.ROOT), "archive", base, "assistant", "outlines"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        (bl.Path(tmp) / "report.txt").write_text(text, encoding="utf-8")
+        (bl.Path(tmp) / "inputs.yaml").write_text(inputs_yaml, encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", _OLD_PROBE, f"{tmp}/report.txt", f"{tmp}/inputs.yaml", str(runs)],
+                             cwd=tmp, env={**bl.clean_env(), "PYTHONPATH": tmp}, capture_output=True, text=True)
+        if out.returncode != 0:
+            return {"skipped": f"the old code did not run: {out.stderr[-300:]}"}
+    data = __import__("json").loads(out.stdout)
+    return {"commit": base[:7], "check_figures_median_s": round(data["median_s"], 4),
+            "runs_s": [round(x, 4) for x in data["runs_s"]], "findings": data["findings"]}
 
 
 # -- (b) citations ---------------------------------------------------------------------------------------------
@@ -423,6 +468,8 @@ def main() -> None:
          fig["check_figures_median_s"] * 1000, fig["peak_memory_mib"], f"< {GOAL_FIGURES_S * 1000:.0f} ms",
          bl.goal_text(fig["goal"]["met"])],
         ["  baseline: find_quantities alone", "", fig["baseline_find_quantities_median_s"] * 1000, "", "", ""],
+        *([[f"  baseline: old binding ({fig['old_binding']['commit']})", "same text and inputs",
+            fig["old_binding"]["check_figures_median_s"] * 1000, "", "", ""]] if "commit" in fig["old_binding"] else []),
     ]
     case = f"{cit['characters']} chars, {cit['citations_found']} citations, {cit['articles_cited']} articles"
     for label in ("old", "full"):

@@ -28,6 +28,8 @@ KIND_ZH = {
     "outline_order": "部分顺序不对",
     "outline_numbering": "序号跳号或重复",
     "outline_part_content": "部分内容不全",
+    "outline_subsection": "第一部分的方面",
+    "inputs_wrong_year": "输入数据年度不符",
     "year_mismatch": "年份与报告年度不符",
     "draft_mark": "待处理的标记",
     "draft_replaced": "已自动更正",

@@ -231,6 +231,33 @@ def test_draft_cli_writes_word_and_markdown_and_refuses_bad_arguments(tmp_path):
         assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
+def test_draft_tells_inputs_older_than_the_report_it_follows(tmp_path):
+    """Inputs of the same year as the previous report used are a warning; older ones stop the draft."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300)
+
+    ingested = run("ingest", str(SEED_REPORT), "--kind", "report", "--region", "珲春市", "--year", "2023", "--no-embed")
+    assert ingested.returncode == 0, ingested.stderr
+    inputs = ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
+    same = run("draft", "--inputs", str(inputs), "--offline", "--section", "二")
+    assert same.returncode == 0 and "参照的往年报告也是2023年的" in same.stderr, same.stderr
+    older = tmp_path / "2022.yaml"
+    data = yaml.safe_load(inputs.read_text(encoding="utf-8"))
+    data["report"]["year"] = 2022
+    older.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("draft", "--inputs", str(older), "--offline", "--previous", "珲春市2023年法治政府建设年度报告")
+    assert result.returncode == 2 and "输入数据是2022年的" in result.stderr and "2023年" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # -- sloppy and obedient models, the guard, the repair loop, faults ------------------------------------------
 
 

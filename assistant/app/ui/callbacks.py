@@ -12,7 +12,7 @@ from ...inputs import NOTE_KINDS
 from ..sections import HEAD
 from ..store import ConflictError
 from ..workbench import Workbench
-from .views import KIND_ZH, SAMPLE_INPUTS, _findings_from_dicts, error_text, finding_rows, highlight, sources_markdown
+from .views import KIND_ZH, _findings_from_dicts, error_text, finding_rows, highlight, sources_markdown
 
 
 class Panels:
@@ -57,6 +57,9 @@ class Panels:
                + (f"，来自 {source}" if source else "") + "）。")
         if inputs.warnings:
             msg += "\n\n" + "\n".join(f"- {w}" for w in inputs.warnings)
+        notices = self.wb.inputs_notices(report_id)
+        if notices:
+            msg = "\n".join(f"⚠️ {n}" for n in notices) + "\n\n" + msg
         return msg, figures, notes
 
     def refresh_report(self, report_id, key=None):
@@ -235,7 +238,19 @@ def _inputs(ui, wb: Workbench, p: Panels) -> None:
 
     inputs_outputs = [ui.inputs_msg, ui.figures_df, ui.notes_df, ui.sections, ui.inputs_file]
     ui.inputs_file.upload(on_inputs, [ui.report_id, ui.inputs_file], inputs_outputs)
-    ui.sample_btn.click(lambda rid: on_inputs(rid, str(SAMPLE_INPUTS)), ui.report_id, inputs_outputs)
+    def on_sample(rid):
+        """The sample inputs of the open report's year (and which year was loaded)."""
+        keep = gr.update()
+        if rid is None:
+            return "请先新建或打开一份报告。", keep, keep, keep, None
+        try:
+            _, year = wb.load_sample_inputs(rid)
+        except AssistantError as exc:
+            return error_text(exc), keep, keep, keep, None
+        msg, figures, notes = p.inputs_view(rid)
+        return f"已载入{year}年的示例数据。" + msg, figures, notes, gr.update(choices=p.section_choices(rid)), None
+
+    ui.sample_btn.click(on_sample, ui.report_id, inputs_outputs)
 
     def on_template():
         from ...inputs import write_template
@@ -320,26 +335,57 @@ def _knowledge_base(ui, wb: Workbench, p: Panels) -> None:
 
 
 def _review(ui, wb: Workbench, p: Panels) -> None:
-    def on_review(file, inputs_file_, year):
-        if file is None:
-            return "请上传要审阅的报告。", [], [], None
-        try:
-            year = str(year or "").strip()
-            text, findings = wb.review(file, inputs_file_, int(year) if year.isdigit() else None)
-        except InputsError as exc:
-            return "⚠️ " + exc.zh + "\n\n" + "\n".join(f"- {p}" for p in exc.problems), [], [], None
-        except AssistantError as exc:
-            return error_text(exc), [], [], None
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        msg = f"审阅完毕：{counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 个提示。"
-        return msg, highlight(text, findings), finding_rows(findings), {"text": text, "findings": [f.to_dict() for f in findings]}
+    def shown(state, name):
+        """The highlighted text and findings table of one reviewed report."""
+        item = next((r for r in (state or {}).get("reports", []) if r["name"] == name), None)
+        if item is None:
+            return [], []
+        findings = _findings_from_dicts(item["findings"])
+        return highlight(item["text"], findings), finding_rows(findings)
 
-    ui.review_btn.click(on_review, [ui.review_file, ui.review_inputs, ui.review_year], [ui.review_msg, ui.review_marked, ui.review_df, ui.review_state])
+    def on_review(files, inputs_files, year, progress=gr.Progress()):
+        empty = ("请上传要审阅的报告。", [], gr.update(choices=[], value=None), [], [], None)
+        files = [files] if isinstance(files, str) else list(files or [])
+        inputs_files = [inputs_files] if isinstance(inputs_files, str) else list(inputs_files or [])
+        if not files:
+            return empty
+        year = str(year or "").strip()
+
+        def report_progress(done, total, name):
+            progress((done, max(total, 1)), desc=f"正在检查 {name}" if name else "检查完毕")
+
+        try:
+            reviewed = wb.review_many(files, inputs_files, int(year) if year.isdigit() else None, report_progress)
+        except AssistantError as exc:
+            return (error_text(exc), *empty[1:])
+        state = {"reports": [{"name": r.name, "text": r.text, "findings": [f.to_dict() for f in r.findings],
+                              "inputs": r.inputs_name, "problem": r.problem} for r in reviewed]}
+        summaries = [r.summary for r in reviewed]
+        counts = [sum(getattr(s, k) for s in summaries) for k in ("errors", "warnings", "infos")]
+        if len(reviewed) == 1:
+            msg = f"审阅完毕：{counts[0]} 个错误、{counts[1]} 个警告、{counts[2]} 个提示。"
+        else:
+            msg = (f"审阅完毕：{len(reviewed)} 份报告，共 {counts[0]} 个错误、{counts[1]} 个警告、{counts[2]} 个提示；"
+                   f"{sum(1 for s in summaries if s.errors)} 份有错误。")
+        problems = [f"- {r.name}：{r.problem}" for r in reviewed if r.problem]
+        if problems:
+            msg += "\n\n未能检查：\n" + "\n".join(problems)
+        first = reviewed[0].name
+        return (msg, [s.row for s in summaries], gr.update(choices=[r.name for r in reviewed], value=first),
+                *shown(state, first), state)
+
+    ui.review_btn.click(on_review, [ui.review_file, ui.review_inputs, ui.review_year],
+                        [ui.review_msg, ui.review_summary, ui.review_pick, ui.review_marked, ui.review_df, ui.review_state])
+    ui.review_pick.input(shown, [ui.review_state, ui.review_pick], [ui.review_marked, ui.review_df])
 
     def on_review_export(state):
+        from ..review import Reviewed
+
         if not state:
             return None
-        return str(wb.export_review(state["text"], _findings_from_dicts(state["findings"])))
+        reviewed = [Reviewed(Path(r["name"]), r["name"], r["text"], _findings_from_dicts(r["findings"]),
+                             inputs_name=r.get("inputs") or "", problem=r.get("problem") or "") for r in state["reports"]]
+        return str(wb.export_reviews(reviewed))
 
     ui.review_export_btn.click(on_review_export, ui.review_state, ui.review_export_file)
 

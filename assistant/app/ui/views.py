@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ...checks import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from ...errors import AssistantError
-from ...settings import PROJECT_ROOT
 from ..messages import llm_howto
 
 CSS = """
@@ -20,7 +19,6 @@ FIGURE_LABEL = "数据"
 SEVERITY_COLORS = {"错误": "#ff6b6b", "警告": "#ffb347", "提示": "#9ec5fe", FIGURE_LABEL: "#cdebd3"}
 FINDING_HEADERS = ["级别", "类型", "原文", "说明", "建议"]
 FINDING_WIDTHS = ["8%", "14%", "18%", "38%", "22%"]
-SAMPLE_INPUTS = PROJECT_ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
 
 
 def highlight(text: str, findings: list[Finding], figure_spans: list | None = None) -> list[tuple[str, str | None]]:
@@ -88,7 +86,8 @@ def llm_status(settings) -> str:
 HELP = f"""
 ### 第一次使用
 1. 在上方填写地区（或部门）和年度，点“新建或打开报告”。
-2. 到“指标与素材”页上传本年度的统计数据和工作素材（YAML 或 Excel；可先下载空白模板，或点“载入示例数据”看看格式）。
+2. 到“指标与素材”页上传本年度的统计数据和工作素材（YAML 或 Excel；可先下载空白模板，或点“载入本年度的示例数据”看看格式——
+   示例只有珲春市2023、2024年的）。输入数据的年度必须与报告的年度一致，别的年度的数据不会载入。
 3. 回到“起草与修改”页，选中一个部分点“起草本部分”，或在右侧对话框说“起草全文”。
 4. 在文本框里修改，点“保存并检查”：数字与统计不符、法规名称或条文有误、已失效的文件、缺少必备部分都会标出来。
 5. 到“导出”页下载 Word 文件（A4，仿宋三号正文，黑体、楷体标题，页码居外侧）。
@@ -101,6 +100,11 @@ HELP = f"""
 - 〔待更新〕：往年报告中的数字，本年度没有对应指标。
 
 处理方法：改正标记前面的文字（或把指标补进输入数据），删去标记，再点“保存并检查”。还有标记的部分在左侧显示“有标记待处理”，导出的 Word 文件里每个标记也是一条批注。与统计数据不符、且能确定对应指标的数字，系统已直接改成统计数据，并在检查结果中说明。
+
+### 审阅别处写的报告
+“审阅”页一次可上传多份报告（.docx/.txt/.md/.pdf）；与报告同名的输入数据（.yaml/.xlsx）自动对应，没有输入数据时
+只检查不需要数据的项目（比率与其所依据的数字、其中各项之和、法规引用、提纲）。结果是一张汇总表（每份报告的错误、警告、
+提示、缺少的部分、无法核对的引用）和每份报告的明细，可导出为 Excel。命令行：`python -m assistant check 文件夹 --xlsx 汇总.xlsx`。
 
 ### 数据保存在哪里
 所有数据（报告、每一版、对话、上传的文件、知识库）都在数据目录（默认 `./data`，设置 `ASSISTANT_DATA_DIR` 可更改）。
