@@ -395,3 +395,19 @@ def test_a_subsection_that_fails_keeps_the_subsections_before_it(llm_workspace):
     assert "（一）依法全面履行政府职能" in draft.text and "（二）重大行政决策科学民主合法" in draft.text
     assert "（三）" not in draft.text and "\n〔未写完〕\n" in draft.text and "二、" not in draft.text
     assert obedient.calls["draft"] == 2  # nothing is asked after the failure
+
+
+def test_a_drafts_checks_know_last_years_report_and_the_section_drafted(seeded):
+    """The drafting checks compare a whole draft's part 一 with the report it follows, and a section
+    with the place it was written for."""
+    service = DraftingService(seeded, load_inputs(NEXT_YEAR))
+    whole = service.draft("all", offline=True)
+    assert not [f for f in whole.findings if f.kind == "outline_subsection"]  # follows last year's areas
+    part1 = whole.text[whole.text.index("一、"):whole.text.index("二、")]
+    first = part1.index("（一）") if "（一）" in part1 else part1.index("(一)")
+    second = part1.index("（二）") if "（二）" in part1 else part1.index("(二)")
+    dropped = whole.text.replace(part1[first:second], "")
+    assert any(f.kind == "outline_subsection" and f.severity == "warning" for f in service.check(dropped, "report"))
+    section = "（五）" + part1[first + 3:second]
+    assert [f.kind for f in service.check(section, "section", section="一/(六)") if f.kind == "outline_numbering"] == \
+        ["outline_numbering"]

@@ -139,8 +139,25 @@ def test_tags_are_rendered_in_the_reports_style(inputs):
     assert rendered.unknown == ["〔数9〕"] and rendered.rendered == 6
     assert [(rendered.text[s:e], fid) for s, e, fid in rendered.spans] == [
         ("21件", "review.accepted"), ("6100余次", "mediation.screenings"), ("97%", "mediation.rate"),
-        ("210次", "enterprise.visits"), ("21", "review.accepted"), ("21件", "review.accepted")]
+        ("210次", "enterprise.visits"), ("21件", "review.accepted"), ("21件", "review.accepted")]
     assert render_tags("没有标记", tags, inputs).text == "没有标记"
+
+
+def test_tags_write_an_approximate_figure_in_its_own_direction_and_unit():
+    from assistant.inputs import load_inputs_text
+
+    approx = load_inputs_text("""
+report: {region: 某县, year: 2024}
+figures:
+  - {id: a, label: 参与法治宣传群众, value: 3, unit: 万人次, approx: 余}
+  - {id: b, label: 办理行政复议案件, value: 50, unit: 件, approx: 近}
+  - {id: c, label: 群众满意率, value: 95, unit: "%", approx: 以上}
+""")
+    tags = tag_figures([{"id": "a"}, {"id": "b"}, {"id": "c"}])
+    text = "参与群众〔数1〕，办理〔数2〕件，满意率〔数3〕，另有约〔数2〕件。"
+    rendered = render_tags(text, tags, approx)
+    assert rendered.text == "参与群众3万余人次，办理近50件，满意率95%以上，另有约50件。"
+    assert [rendered.text[s:e] for s, e, _ in rendered.spans] == ["3万余人次", "近50件", "95%以上", "50"]
 
 
 def test_spans_follow_an_edit_only_where_the_sentence_is_unchanged():
