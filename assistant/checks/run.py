@@ -46,8 +46,10 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
     year = ctx.year or (ctx.inputs.report.year if ctx.inputs else None) or tree.year
     findings: list[Finding] = check_marks(text)
     masked = mask_marks(text)
-    if ctx.inputs is not None:
-        findings += wrong_year(text, tree, ctx.inputs, ctx.year)
+    wrong = wrong_year(text, tree, ctx.inputs, ctx.year) if ctx.inputs is not None else []
+    findings += wrong
+    if wrong and not ctx.year:  # inputs of another year are one finding: the text is read as of its own year
+        year = stated_year(tree) or year
     if "figures" in only:
         findings += _tagged_are_supported(check_figures(masked, ctx.inputs, tree), ctx)
         findings += check_report_year(masked, tree, year, ctx.inputs.report.region if ctx.inputs else None)

@@ -228,6 +228,8 @@ def test_inputs_of_another_year_are_an_error_naming_both_years():
     text = "某县2025年法治政府建设年度报告\n县委、县政府：\n2025年，全县审核行政合同96份。\n"
     [f] = [f for f in run_checks(text, CheckContext(inputs=inp), only=("figures",)) if f.kind == "inputs_wrong_year"]
     assert (f.kind, f.severity, f.text) == ("inputs_wrong_year", "error", "某县2025年法治政府建设年度报告")
+    # one root cause, one finding: the years the text rightly states are not marked as wrong too
+    assert [g.kind for g in run_checks(text, CheckContext(inputs=inp), only=("figures",))] == ["inputs_wrong_year"]
     assert "2023年" in f.message and "2025年" in f.message
     assert run_checks(text.replace("2025", "2023"), CheckContext(inputs=inp), only=("figures",)) == []
     [f] = [f for f in run_checks(text.replace("2025", "2023"), CheckContext(inputs=inp, year=2024), only=("figures",))
