@@ -7,7 +7,10 @@ one only when it reads as the same document written carelessly:
   《法治政府建设实施方案（2021—2025年）》 for 《法治政府建设实施纲要（2021—2025年）》,
   《吉林省重大行政决策程序办法》 for 《吉林省重大行政决策程序规定》;
 - or the kind word typed with a homophone (《行政复议条列》), or one character added or dropped in a
-  long title, with the same place, issuer, kind and period.
+  long title, with the same place, issuer, kind and period;
+- or one character of a long title replaced by its usual confusion in official writing (督查 for
+  督察, 法制 for 法治, 修定 for 修订: `CONFUSED`) — any other replaced character may make another
+  document (农药/兽药, 公园/公路 管理条例 all exist).
 Two documents that merely share words are not slips: another place (《下陆区法治政府建设实施方案》),
 another issuer, another period, another subject (《法治社会建设实施纲要（2020—2025年）》 is not the
 法治政府 one; 《…审理行政赔偿案件…》 is not 《…审理行政协议案件…》).
@@ -30,6 +33,10 @@ _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治
 _ISSUER = re.compile(r"^(.{2,40}?)关于")
 _PERIOD = re.compile(r"\(\d{4}-\d{4}年\)")
 _JOINERS = re.compile(r"[、，,\s]")
+# characters official writing confuses (same sound or shape, interchangeable in speech): one of them
+# for the other in a long title is a slip, not another document
+CONFUSED = {frozenset(pair) for pair in ("察查", "治制", "订定", "部布", "纪记", "即既", "作做", "象像", "型形", "需须",
+                                          "帐账", "辨辩", "迭叠", "汇会", "箱厢", "竟竞", "编篇", "截节")}
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,14 @@ def misspelling_of(cited: str, known: str) -> bool:
     if a.kind and b.kind and a.kind != b.kind:
         return False
     ops = Levenshtein.editops(whole_a, whole_b)
-    # a slip adds or drops a character of a long title; a character replaced makes another
-    # document as often as not (农药/兽药, 公园/公路, 地名/地图 管理条例 all exist), and so do two
-    # characters added (审理环境侵权… / 审理生态环境侵权…) or a numeral (修正案（七）/（三）)
-    if len(ops) != 1 or ops[0][0] == "replace" or len(whole_b) < 10:
+    # a slip adds or drops a character of a long title, or writes its usual confusion; any other
+    # character replaced makes another document as often as not (农药/兽药, 公园/公路, 地名/地图
+    # 管理条例 all exist), and so do two characters added (审理环境侵权… / 审理生态环境侵权…) or a
+    # numeral (修正案（七）/（三）)
+    if len(ops) != 1 or len(whole_b) < 10:
         return False
+    if ops[0][0] == "replace":
+        return frozenset((whole_a[ops[0][1]], whole_b[ops[0][2]])) in CONFUSED
     changed = "".join(whole_a[op[1]] if op[0] == "delete" else whole_b[op[2]] for op in ops)
     return not re.search(r"[0-9一二三四五六七八九十()（）]", changed)
 

@@ -64,7 +64,10 @@ def check_citation(text: str, cit: Citation, registry: Registry, report_year: in
         reg = texts(title, cit.version) if texts else None
         if reg is not None:  # a text without a registry entry (an ingested local regulation)
             return _check_articles_and_quote(text, cit, reg, None)
-        return [] if cit.bare else [unknown_or_unverified(cit, title, shown, span, registry)]
+        if cit.bare:
+            return []
+        slip = _inner_slip(text, cit, title, registry)
+        return [slip or unknown_or_unverified(cit, title, shown, span, registry)]
     out: list[Finding] = []
     number_finding, named = check_number(text, cit, res)
     if number_finding:
@@ -98,6 +101,18 @@ def _resolve(registry: Registry, title: str, version: str | None, year: int | No
             if res:
                 return res
     return None
+
+
+def _inner_slip(text: str, cit: Citation, title: str, registry: Registry) -> Finding | None:
+    """A notice nobody registers (《…关于印发〈X〉的通知》) whose 〈X〉 reads as a slip of a known
+    title, or as a national title that does not exist: reported at 〈X〉, as for X cited alone."""
+    inner = inner_title(title)
+    at = text.find(inner, cit.title_start, cit.title_end) if inner else -1
+    if at < 0:
+        return None
+    start, end = (at - 1, at + len(inner) + 1) if text[at - 1:at] in "〈<《" else (at, at + len(inner))
+    finding = unknown_or_unverified(cit, inner, text[start:end], (start, end), registry)
+    return finding if finding.severity != "info" else None
 
 
 def _says_gone(text: str, cit: Citation) -> bool:
