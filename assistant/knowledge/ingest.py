@@ -2,18 +2,19 @@
 
 Each file is read and parsed first, for all files, so keyword search covers every new document
 within seconds; the slow dense embedding runs after, in batches, with progress and an ETA, and
-resumes later if it is interrupted. A file that cannot be read is reported and skipped; the
-index is left as it was for that file.
+resumes later if it is interrupted. Files go one at a time: a file that cannot be read or stored
+is reported by name and skipped, the index is left as it was for that file, and the rest go on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import AssistantError, DocumentError
+from ..errors import AssistantError, DocumentError, explain_exception, log_unexpected
 from ..outline import load_outline
 from ..report_tree import parse_report
 from .base import KnowledgeBase, Progress
@@ -78,8 +79,12 @@ def detect_kind(text: str) -> str:
 def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None = None, region: str | None = None,
                  year: int | None = None, title: str | None = None, embed: bool = True,
                  progress: Progress | None = None, on_regulation=None) -> IngestReport:
-    """Ingest files and folders. `on_regulation(result)` is called for each regulation stored
-    (the registry uses it to learn the title, dates and status)."""
+    """Ingest files and folders, one file at a time: a file that cannot be read or stored — for
+    whatever reason, an unforeseen one included (its traceback goes to the data dir's error log) —
+    is reported by name and skipped, and the others go on. `on_regulation(result)` is called for
+    each regulation stored (the registry uses it to learn the title, dates and status).
+    `progress(done, total, message)` counts files; within a long file the message says how far
+    its chunking has got ("读取与分段 汇编.docx：分段 45%")."""
     report = IngestReport()
     files = expand_paths(paths)
     chunker = None
@@ -90,11 +95,14 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
             if chunker is None:
                 embedder = kb.embeddings.embedder
                 chunker = Chunker(embedder.count_tokens, embedder.max_tokens, load_outline())
+            chunker.progress = _within_file(progress, n - 1, len(files), path.name) if progress else None
             result = ingest_file(kb, chunker, path, kind=kind, region=region, year=year, title=title)
         except AssistantError as exc:
             result = FileResult(str(path), False, error=exc.text())
-        except OSError as exc:
-            result = FileResult(str(path), False, error=f"无法读取文件 / cannot read the file: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+            step_zh, step_en = f"把“{path.name}”加入知识库", f"ingesting {path.name}"
+            log = log_unexpected(exc, step_en, kb.settings.data_dir)
+            result = FileResult(str(path), False, error=explain_exception(exc, step_zh, step_en, log).text())
         report.files.append(result)
         if result.ok and result.kind == "regulation" and on_regulation:
             on_regulation(result)
@@ -108,6 +116,19 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
         except AssistantError as exc:
             report.embed_error = exc.text()
     return report
+
+
+def _within_file(progress: Progress, done: int, total: int, name: str, every: float = 0.5):
+    """A chunker's progress (characters) as the ingest's message, at most every `every` seconds."""
+    last = [time.monotonic()]
+
+    def tick(chars: int, length: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every and length:
+            last[0] = now
+            progress(done, total, f"读取与分段 {name}：分段 {chars * 100 // length}%")
+
+    return tick
 
 
 def ingest_file(kb: KnowledgeBase, chunker: Chunker, path: Path, *, kind: str | None = None,
