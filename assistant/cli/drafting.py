@@ -52,7 +52,12 @@ def cmd_draft(args) -> int:
     draft = service.draft(section, offline=True if args.offline else None, on_token=on_token,
                           on_status=lambda s: print(f"[{s}]", file=sys.stderr), previous=args.previous)
     if args.out:
-        write_draft(draft.text, args.out, inputs)
+        if args.out.suffix.lower() == ".docx":  # every mark and every finding as a Word comment
+            from ..export import export_docx, finding_comments
+
+            export_docx(draft.text, args.out, comments=finding_comments(draft.text, draft.findings))
+        else:
+            write_draft(draft.text, args.out, inputs)
         print(f"已写入 {args.out}" + ("（未写完，见下）" if draft.error else ""), file=sys.stderr)
     elif streaming:
         sys.stdout.write("\n\n----- 定稿（检查后）-----\n" + draft.text + "\n")

@@ -59,3 +59,29 @@ def test_every_part_has_the_official_heading(seeded):
                          OFFICIAL_THREE, "四、2025年推进法治政府建设的主要安排"]
     one = DraftingService(seeded, without_notes_for(("三",))).draft("三", offline=True)
     assert one.text.startswith(OFFICIAL_THREE + "\n") and one.text.count("〔待核实：沿用2023年报告原文") == 1
+
+
+def test_draft_out_docx_has_a_comment_for_every_finding(tmp_path):
+    import subprocess
+    import sys
+
+    import docx
+
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "assistant", "ingest", str(SEED_REPORT), "--no-embed"], cwd=ROOT, env=env,
+                   capture_output=True, timeout=300, check=True)
+    out = tmp_path / "草稿.docx"
+    result = subprocess.run([sys.executable, "-m", "assistant", "draft", "--inputs", str(NEXT_YEAR), "--offline",
+                             "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    import re
+
+    from assistant.checks import KIND_ZH
+
+    kinds = re.findall(r"^\d+:\d+: (?:错误|警告|提示) \[(\w+)\]", result.stderr, re.M)
+    kinds = [k for k in kinds if k != "draft_mark"]  # a mark has its own comment (待补：…)
+    comments = [c.text for c in docx.Document(str(out)).comments]
+    notes = [part for c in comments for part in re.findall(r"【[^】]+】", c)]
+    assert kinds and len(notes) == len(kinds)  # one note per finding, several on one place in one comment
+    assert sorted(n.split("·")[1].rstrip("】") for n in notes) == sorted(KIND_ZH[k] for k in kinds)
+    assert any(c.startswith("【提示·无法核对的文件】《珲春市") for c in comments)
