@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,11 +164,28 @@ def ingest_file(kb: KnowledgeBase, chunker: Chunker, path: Path, *, kind: str | 
     if not chunks:
         raise DocumentError(f"文件中没有可检索的内容：{path.name}", f"Nothing searchable in {path.name}",
                             "请检查文件内容。", "Check the file's content.")
-    tokens = {c.id: tokenize(c.search_text) for c in chunks}
-    added, removed = kb.catalog.replace_document(info, text, sha, chunks, tokens)
+    added, removed = kb.catalog.replace_document(info, text, sha, chunks, ChunkTokens(chunks))
     kb.delete_vectors(removed)
     return FileResult(str(path), True, info.doc_id, info.title, kind, region, year, len(chunks), len(added),
                       len(removed), regulation=regulation)
+
+
+class ChunkTokens(Mapping):
+    """Chunk id → its BM25 tokens, computed when the catalog asks for them (only for the chunks it
+    adds) and not kept: a big file's token lists all at once took ~40 MB per million characters,
+    and unchanged chunks of a re-ingested file need none."""
+
+    def __init__(self, chunks: list) -> None:
+        self._texts = {c.id: c.search_text for c in chunks}
+
+    def __getitem__(self, chunk_id: str) -> list[str]:
+        return tokenize(self._texts[chunk_id])
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def detect_region_of_title(title: str) -> str:
