@@ -116,7 +116,23 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
             report.embedded = kb.embed_pending(progress)
         except AssistantError as exc:
             report.embed_error = exc.text()
+        except Exception as exc:  # noqa: BLE001 - the files are in; only their vectors wait
+            report.embed_error = _embed_failure(exc, kb.settings.data_dir).text()
     return report
+
+
+def _embed_failure(exc: Exception, data_dir) -> AssistantError:
+    """Embedding that broke off: a vector store that stopped answering (a Chroma server stopped
+    mid-ingest) is said as such; what was read stays searchable by keywords, and `embed` resumes."""
+    if isinstance(exc, ConnectionError) or type(exc).__name__ in (
+            "ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "ReadError"):
+        return AssistantError(f"向量库服务连接不上（{type(exc).__name__}: {exc}），向量化中断。",
+                              f"The vector store stopped answering ({type(exc).__name__}: {exc}); embedding stopped.",
+                              "已读入的文件可用关键词检索；确认 Chroma 服务已启动后运行 python -m assistant embed 继续。",
+                              "The files read are searchable by keywords; start the Chroma server, then run "
+                              "`python -m assistant embed` to resume.")
+    log = log_unexpected(exc, "embedding after ingest", data_dir)
+    return explain_exception(exc, "向量化", "embedding", log)
 
 
 def _within_file(progress: Progress, done: int, total: int, name: str, every: float = 0.5):

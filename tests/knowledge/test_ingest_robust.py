@@ -160,3 +160,17 @@ def test_cli_ingest_summary_lists_what_went_in_and_what_did_not(tmp_path, name, 
     assert f"共 2 个文件：1 个已入库，1 个未能加入：{name}" in result.stderr
     assert "2 file(s): 1 ingested, 1 skipped" in result.stderr
     assert "XMLSyntaxError" in result.stderr and "Internal error" not in result.stderr
+
+
+def test_a_vector_store_that_stops_answering_keeps_the_files_and_says_embed_resumes(kb, tmp_path, monkeypatch, seed_text):
+    import httpx
+
+    def stopped(progress=None, batch=32):
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(kb, "embed_pending", stopped)
+    (tmp_path / "r.txt").write_text(seed_text, encoding="utf-8")
+    report = ingest_paths(kb, [tmp_path / "r.txt"])
+    assert not report.failed and report.files[0].chunks
+    assert "向量库服务连接不上" in report.embed_error and "python -m assistant embed" in report.embed_error
+    assert kb.search("人民调解成功率", k=1, mode="bm25")  # what was read is searchable by keywords
