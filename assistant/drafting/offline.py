@@ -315,8 +315,6 @@ class OfflineDrafter:
     def _said(self, result: OfflineResult) -> OfflineResult:
         """Marks after passages carried over from last year's report into parts 二–五, and the
         draft's notes: those parts, and the parts shorter than the outline's minimum."""
-        from ..report_tree import parse_report
-
         if self.previous is not None and self.year and self.prev_year and self.prev_year < self.year:
             tree = parse_report(result.text, self.outline.classify_heading)
             found = [f for f in check_carried_over(result.text, tree, self.previous.text, self.outline, self.year,
@@ -338,8 +336,6 @@ class OfflineDrafter:
 
     def _short_parts(self, text: str) -> list[tuple[str, int, int]]:
         """(key, characters of its body, the outline's minimum) of each part shorter than that."""
-        from ..report_tree import parse_report
-
         tree = parse_report(text, self.outline.classify_heading)
         masked = mask_marks(text)  # a mark is not text of the part
         out = []
