@@ -16,10 +16,24 @@ depend on how busy the machine is, the throughput ratio does (the load is record
 
 Afterwards the fresh cache's vectors are merged into benchmarks/.cache/vectors.sqlite3, so the
 other benchmarks need not embed the corpus again.
+
+    python benchmarks/bench_ingest.py --large [--quick] [--baseline-ref REF] [--timeout S]
+
+Large files (issue 12): a 50,000-paragraph .docx and a 30 MB .txt (--quick: 5,000 paragraphs and
+3 MB) made of the sample report's body paragraphs — its place name and numbers changed per copy so
+that no two paragraphs are the same, numbering and headings taken out so that the file is one long
+unit (the case a whole-window recount made quadratic) — ingested with `embed=False` (reading,
+chunking, BM25 tokens, catalog; embedding is linear in the chunks and measured above). Baseline
+(same run): the same paragraphs split into files of 30 (a normal report's length, .docx resp.
+.txt). Each run is a fresh process on a fresh data dir (the national articles' index built once
+beforehand and shared), so its peak RSS (VmHWM) is its own. `--baseline-ref REF` runs the big
+files once more with the code of REF (`git archive`; e.g. main before this change), stopped after
+`--timeout` seconds. Goal: a big file ingests at no less than half the split files' rate.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
@@ -68,7 +82,13 @@ def merge_into_shared_cache(fresh) -> int:
 
 
 def main() -> None:
-    args = bl.parser(__doc__.split("\n")[0]).parse_args()
+    p = bl.parser(__doc__.split("\n")[0])
+    p.add_argument("--large", action="store_true", help="the large-file benchmark (a 50,000-paragraph .docx, a 30 MB text)")
+    p.add_argument("--baseline-ref", help="with --large: also run the big files with the code of this git ref")
+    p.add_argument("--timeout", type=float, default=3600.0, help="with --large: seconds before a run is stopped")
+    args = p.parse_args()
+    if args.large:
+        return main_large(args)
     files = bl.require_regulations(NAME, args.quick)
     if args.quick:
         files = files[:5]
@@ -180,6 +200,191 @@ def main() -> None:
         "peak_rss_mib": memory.get("VmHWM"), "vectors_merged_into_shared_cache": merged,
         "machine_load": {"before": quiet, "pipeline": load_pipeline.result(), "raw": load_raw.result()},
     }, args.quick)
+
+
+# -- large files ---------------------------------------------------------------------------------------------
+LARGE_NAME = "ingest-large"
+PARAGRAPHS_PER_REPORT = 30  # the sample report has 30 lines
+GOAL_RATE_SHARE = 0.5
+_PLACES = "东西南北中上下前后左右青红白黑"
+
+# one ingest in a fresh process: python -c WORKER CODE_DIR DATA_DIR FILE... → one JSON line
+WORKER = r"""
+import json, sys, time
+code, data, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+sys.path.insert(0, code)
+import assistant.privacy
+from assistant.knowledge import KnowledgeBase, ingest_paths
+from assistant.settings import Settings
+
+def status():
+    out = {}
+    for line in open("/proc/self/status"):
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = round(int(rest.split()[0]) / 1024, 1)
+    return out
+
+kb = KnowledgeBase(Settings(assistant_data_dir=data, _env_file=None))
+kb.embeddings.embedder.count_tokens("热身")  # the tokenizer loaded before the clock starts
+before = status()
+messages = []
+t = time.perf_counter()
+try:
+    report = ingest_paths(kb, files, embed=False, progress=lambda d, n, m: messages.append(m))
+    error = None
+except Exception as exc:  # the code measured may fail on these files: record how
+    report, error = None, f"{type(exc).__name__}: {exc}"[:300]
+seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "rss_before_mib": before.get("VmRSS"), "peak_rss_mib": status().get("VmHWM"),
+                  "error": error, "files": len(report.files) if report else None,
+                  "failed": [f.error[:200] for f in report.failed] if report else None,
+                  "chunks": sum(f.chunks for f in report.files) if report else None,
+                  "progress_within_file": sum(1 for m in messages if "%" in m)}))
+"""
+
+
+def _copy_paragraphs(n: int) -> list[str]:
+    """The sample report's body paragraphs for copy n: its place name and numbers changed, numbering
+    and headings taken out."""
+    import itertools
+    import re
+
+    names = ["".join(p) for p in itertools.product(_PLACES, repeat=3)]
+    name = names[n % len(names)] + ("" if n < len(names) else str(n // len(names)))
+    heading = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+    out = []
+    for line in bl.SAMPLE_REPORT.read_text(encoding="utf-8").replace("珲春", name).split("\n")[1:-2]:
+        m = heading.match(line)
+        body = line[m.end():] if m else line
+        if len(body) <= 40:
+            continue  # headings
+        changed = re.sub(r"(?<![\d.])\d{1,4}(?![\d年月日])", lambda d: str(int(d.group()) + n), body)
+        out.append(changed if changed != body or name in body else name + "市" + body)
+    return out
+
+
+def _paragraphs(count: int | None = None, size: int | None = None) -> list[list[str]]:
+    """Copies (lists of paragraphs) until `count` paragraphs or `size` bytes of UTF-8."""
+    copies, paragraphs, total = [], 0, 0
+    while (count is None or paragraphs < count) and (size is None or total < size):
+        copy = _copy_paragraphs(len(copies))
+        if count is not None:
+            copy = copy[:count - paragraphs]
+        copies.append(copy)
+        paragraphs += len(copy)
+        total += sum(len(p.encode("utf-8")) + 1 for p in copy)
+    return copies
+
+
+def _write_docx(path, paragraphs: list[str]) -> None:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
+def _run(code, data_dir, files, timeout: float) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    env = bl.clean_env()
+    try:
+        out = subprocess.run([sys.executable, "-c", WORKER, str(code), str(data_dir), *map(str, files)],
+                             capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {timeout:.0f} s", "seconds": None}
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"error": (out.stderr.strip().splitlines() or ["no output"])[-1][:300], "seconds": None}
+    return json.loads(lines[-1])
+
+
+def main_large(args) -> None:
+    import os
+    import subprocess
+
+    n_paragraphs = 5000 if args.quick else 50000
+    size = (3 if args.quick else 30) * 1024 * 1024
+    quiet = bl.wait_quiet(args.max_wait) if args.max_wait > 0 else {}
+    results: dict = {}
+    with bl.temp_dir("ingest-large-") as tmp:
+        national = tmp / "national-bm25"
+        os.environ["ASSISTANT_NATIONAL_INDEX"] = str(national)  # built once, shared by every run
+        from assistant.knowledge import KnowledgeBase
+        from assistant.settings import Settings
+
+        KnowledgeBase(Settings(assistant_data_dir=tmp / "warm", _env_file=None)).national.ensure()
+        cases = {}
+        t = time.perf_counter()
+        copies = _paragraphs(count=n_paragraphs)
+        big = tmp / "big" / f"汇编-{n_paragraphs}段.docx"
+        big.parent.mkdir()
+        _write_docx(big, [p for c in copies for p in c])
+        split = tmp / "split-docx"
+        split.mkdir()
+        small = []
+        for i in range(0, n_paragraphs, PARAGRAPHS_PER_REPORT):
+            flat = [p for c in copies for p in c][i:i + PARAGRAPHS_PER_REPORT]
+            small.append(split / f"报告-{i // PARAGRAPHS_PER_REPORT:05d}.docx")
+            _write_docx(small[-1], flat)
+        cases["docx"] = (big, small, n_paragraphs, sum(len(p) for c in copies for p in c))
+        copies = _paragraphs(size=size)
+        flat = [p for c in copies for p in c]
+        text_file = tmp / "big" / f"汇编-{size // 1024 // 1024}MB.txt"
+        text_file.write_text("\n".join(flat), encoding="utf-8")
+        split = tmp / "split-txt"
+        split.mkdir()
+        small_txt = []
+        for i in range(0, len(flat), PARAGRAPHS_PER_REPORT):
+            small_txt.append(split / f"报告-{i // PARAGRAPHS_PER_REPORT:05d}.txt")
+            small_txt[-1].write_text("\n".join(flat[i:i + PARAGRAPHS_PER_REPORT]), encoding="utf-8")
+        cases["text"] = (text_file, small_txt, len(flat), sum(len(p) for p in flat))
+        print(f"(files written in {time.perf_counter() - t:.0f} s)", flush=True)
+
+        old_code = None
+        if args.baseline_ref:
+            old_code = tmp / "baseline-code"
+            old_code.mkdir()
+            archive = subprocess.run(["git", "-C", str(bl.ROOT), "archive", args.baseline_ref, "assistant", "outlines"],
+                                     capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(old_code)], input=archive, check=True)
+        for name, (big_file, small_files, paragraphs, chars) in cases.items():
+            row = {"paragraphs": paragraphs, "characters": chars, "file_bytes": big_file.stat().st_size,
+                   "split_files": len(small_files)}
+            with bl.LoadMonitor() as load:
+                row["one_file"] = _run(bl.ROOT, tmp / f"data-{name}-one", [big_file], args.timeout)
+                row["split"] = _run(bl.ROOT, tmp / f"data-{name}-split", small_files, args.timeout)
+            row["machine_load"] = load.result()
+            if old_code is not None:
+                row["one_file_baseline_ref"] = _run(old_code, tmp / f"data-{name}-old", [big_file], args.timeout)
+                row["baseline_ref"] = args.baseline_ref
+            one, parts = row["one_file"], row["split"]
+            if one.get("seconds") and parts.get("seconds"):
+                row["rate_share"] = round(parts["seconds"] / one["seconds"], 3)
+            results[name] = row
+            print(f"{name}: {json.dumps(row, ensure_ascii=False)}", flush=True)
+
+    rows = []
+    for name, row in results.items():
+        label = (f"{row['paragraphs']:,} paragraphs, {row['characters'] / 1e6:.1f} M characters, "
+                 f"file {row['file_bytes'] / 1024 / 1024:.1f} MB")
+        for key, what in (("one_file", f"{name}: one file ({label})"), ("split", f"{name}: {row['split_files']} files of 30"),
+                          ("one_file_baseline_ref", f"{name}: one file, code of {args.baseline_ref}")):
+            r = row.get(key)
+            if r is None:
+                continue
+            rows.append([what, r.get("seconds"), r.get("chunks"), r.get("peak_rss_mib"), r.get("rss_before_mib"),
+                         r.get("progress_within_file"), r.get("error") or (r.get("failed") or "")])
+    bl.table(["run", "s", "chunks", "peak RSS MiB", "RSS before MiB", "progress msgs in file", "error"], rows,
+             title="Ingest of large files (embed=False), each run a fresh process")
+    met = all(r.get("rate_share", 0) >= GOAL_RATE_SHARE for r in results.values())
+    print("goal (one file at ≥ half the split files' rate):", bl.goal_text(met))
+    bl.write_results(LARGE_NAME, {"cases": results, "goal": {"rate_share_min": GOAL_RATE_SHARE, "met": met},
+                                  "machine_load_before": quiet}, args.quick)
 
 
 if __name__ == "__main__":

@@ -178,3 +178,69 @@ def test_a_note_for_a_part_not_in_the_outline_is_a_warning():
 
     inputs = load_inputs_text("figures: []\nnotes:\n  - {section: 七, text: 不存在的部分}\n  - {section: 一/(六), text: 有}\n")
     assert [w.where.split(" ")[0] for w in inputs.warnings] == ["第3行"] and "不在提纲中" in inputs.warnings[0].zh
+
+
+def test_xlsx_with_broken_sheet_xml_is_a_clear_error(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    write_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    wb["指标"].append(["复议.受理", "受理案件", 21, "件"])
+    wb.save(tmp_path / "t.xlsx")
+    assert load_inputs(tmp_path / "t.xlsx").figures[0].value == 21
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
+        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<v>21</v>" in z.read(n))
+        with zipfile.ZipFile(tmp_path / "坏.xlsx", "w") as out:
+            for item in z.infolist():
+                data = z.read(item.filename)
+                out.writestr(item, data[: len(data) // 2] if item.filename == sheet else data)
+    with pytest.raises(InputsError) as info:
+        load_inputs(tmp_path / "坏.xlsx")
+    assert "无法打开 Excel 文件 坏.xlsx" in info.value.zh and "damaged" in info.value.en
+
+
+@pytest.mark.parametrize("value,words", [
+    ("1e28", "超出合理范围"), ("99999999999999999999999999999", "超出合理范围"), ("-2e15", "超出合理范围"),
+    ("nan", "不是数字"), (".inf", "不是数字"), ("Infinity", "不是数字"),
+])
+def test_figure_values_out_of_range_or_not_finite_are_errors(value, words):
+    from assistant.inputs import load_inputs_text
+
+    yaml_text = f"report: {{year: 2024}}\nfigures:\n  - {{id: a, label: 受理案件, value: {value}, unit: 件}}\n"
+    with pytest.raises(InputsError) as info:
+        load_inputs_text(yaml_text)
+    assert words in info.value.text() and "第3行" in info.value.text()
+    with pytest.raises(InputsError):  # the same for last year's value
+        load_inputs_text(f"report: {{year: 2024}}\nfigures:\n  - {{id: a, label: 受理案件, value: 3, previous: {value}}}\n")
+
+
+def test_a_huge_value_never_reaches_the_checks_and_a_sane_one_is_kept_exact():
+    from assistant.checks import CheckContext, run_checks
+    from assistant.inputs import load_inputs_text
+
+    with pytest.raises(InputsError) as info:  # a formula that overflows is refused as well
+        load_inputs_text("report: {year: 2024}\nfigures:\n  - {id: a, label: 受理案件, value: 900000000000000}\n"
+                         "  - {id: b, label: 倍数, formula: a * a * a}\n")
+    assert "公式算出" in info.value.text() and "超出合理范围" in info.value.text()
+    inputs = load_inputs_text("report: {year: 2024}\nfigures:\n  - {id: a, label: 受理行政复议案件, value: 1e3, unit: 件}\n"
+                              "  - {id: b, label: 调解成功率, value: 97.123456789, unit: '%'}\n")
+    assert inputs.value("a") == 1000 and str(inputs.value("b")) == "97.123457"
+    findings = run_checks("全年受理行政复议案件1000件，调解成功率97.1%。", CheckContext(inputs=inputs))
+    assert not [f for f in findings if f.kind.startswith("figure")]
+
+
+def test_big5_yaml_is_read_with_a_warning_and_bytes_of_no_encoding_are_refused(tmp_path):
+    text = ("report:\n  region: 琿春市\n  year: 2024\nfigures:\n  - id: 復議.受理\n    label: 行政復議機關受理案件\n"
+            "    value: 21\n    unit: 件\nnotes:\n  - section: 二\n    text: 專業人才隊伍仍需加強，依法行政意識和水平有待進一步提升。\n")
+    (tmp_path / "big5.yaml").write_bytes(text.encode("big5"))
+    inputs = load_inputs(tmp_path / "big5.yaml")
+    assert inputs.report.region == "琿春市" and inputs.figures[0].label == "行政復議機關受理案件"
+    assert any("Big5" in w.zh and w.severity == "warning" for w in inputs.warnings)
+    (tmp_path / "gbk.yaml").write_bytes(text.replace("琿春市", "珲春市").encode("gb18030", errors="replace"))
+    assert not load_inputs(tmp_path / "gbk.yaml").warnings
+    (tmp_path / "junk.yaml").write_bytes(b"report:\n  region: \xff\xfe\xfd\x80\x81\n")
+    with pytest.raises(InputsError) as info:
+        load_inputs(tmp_path / "junk.yaml")
+    assert "无法识别输入文件 junk.yaml 的编码" in info.value.zh

@@ -1,6 +1,7 @@
 """The checks: pure functions of (text, inputs, registry, outline) → findings, shared by the CLI,
 the web app and the drafting loop. Figures (`figures`), citations (`citations`), the outline
-(`outline_check`), all behind `run_checks`."""
+(`outline_check`), text carried over from last year's report (`carried_over`), all behind
+`run_checks`."""
 
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ _NAMES = {
     "mask_marks": ".marks",
     "mark_at": ".marks",
     "check_marks": ".marks",
+    "check_carried_over": ".carried_over",
+    "previous_reports": ".run",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -62,3 +65,5 @@ if TYPE_CHECKING:
     from .run import wrong_year
     from .report_year import check_report_year
     from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks
+    from .carried_over import check_carried_over
+    from .run import previous_reports

@@ -33,6 +33,7 @@ KIND_ZH = {
     "year_mismatch": "年份与报告年度不符",
     "draft_mark": "待处理的标记",
     "draft_replaced": "已自动更正",
+    "carried_over": "与上年报告相同",
 }
 
 

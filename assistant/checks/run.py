@@ -3,17 +3,21 @@
 The CLI `check` command, the web app and the drafting loop all call `run_checks`. Marks left in
 the text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, see `marks`) are findings of their own,
 and the figure and citation checks read the text with the marks masked, so a mark's words are
-never taken for a statistic or a citation.
+never taken for a statistic or a citation. With last year's report in the context (`previous`,
+or the workspace's look-up in the knowledge base), sentences carried over from it word for word
+are found too (`carried_over`, with the outline checks).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..inputs import Inputs, year_mismatches
 from ..outline import Outline
 from ..registry import Registry
 from ..report_tree import ReportTree, parse_report
+from .carried_over import check_carried_over
 from .citations.check import TextLookup, check_citations
 from .figures import check_figures
 from .findings import Finding, sort_findings
@@ -32,6 +36,10 @@ class CheckContext:
     texts: TextLookup | None = None  # regulation texts from the knowledge base
     year: int | None = None  # the report's year, when the caller knows it (the open report, --year)
     previous: str | None = None  # last year's report, when the caller follows one (drafting)
+    # a look-up of last year's report by (region, year of the checked report) → (text, title) or None,
+    # for the comparison with last year's text (carried_over) when `previous` is not given; the
+    # workspace's looks in the knowledge base
+    previous_report: Callable[[str | None, int | None], tuple[str, str | None] | None] | None = None
     section: str | None = None  # the place a single section was written for (一/(六)), when known
     # (start, end, figure id) of numbers rendered from a figure's tag (drafting/figure_tags): such a
     # number is that figure by construction, so it is never "unsupported"
@@ -61,7 +69,23 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
     if "outline" in only:
         findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous,
                                   target=ctx.section)
+        findings += _carried_over(masked, tree, ctx, outline, year)
     return sort_findings(findings)
+
+
+def _carried_over(masked: str, tree: ReportTree, ctx: CheckContext, outline: Outline, year: int | None) -> list[Finding]:
+    """This report's sentences that stand word for word in last year's report (`ctx.previous`, else
+    the look-up's for the report's region and year)."""
+    previous, title = ctx.previous, None
+    if previous is None and ctx.previous_report is not None and year:
+        region = (ctx.inputs.report.region if ctx.inputs else None) or tree.region
+        found = ctx.previous_report(region, year)
+        if found:
+            previous, title = found
+    if not previous:
+        return []
+    return check_carried_over(masked, tree, previous, outline, year, has_inputs=ctx.inputs is not None,
+                              previous_title=title)
 
 
 def _tagged_are_supported(findings: list[Finding], ctx: CheckContext) -> list[Finding]:
@@ -105,10 +129,37 @@ def stated_year(tree: ReportTree) -> int | None:
 
 def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
                       figure_spans: list | None = None, texts: TextLookup | None = None) -> CheckContext:
-    """The check context of a workspace: its registry, outline and knowledge-base texts. A batch
-    of checks passes one `texts` (ws.regulation_texts()) to every context, so that the texts are
-    listed and parsed once for all of them."""
+    """The check context of a workspace: its registry, outline, knowledge-base texts and last year's
+    report. A batch of checks passes one `texts` (ws.regulation_texts()) to every context, so that
+    the texts are listed and parsed once for all of them."""
     if texts is None:
         texts = ws.regulation_texts()
     return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year,
-                        figure_spans=figure_spans)
+                        figure_spans=figure_spans, previous_report=previous_reports(ws))
+
+
+def previous_reports(ws) -> Callable[[str | None, int | None], tuple[str, str | None] | None]:
+    """Last year's report of a region in the workspace's knowledge base: the region's latest report
+    of an earlier year (None without a region, a year, or a knowledge base — one is never opened
+    just for this: its modules alone take longer than a check). Kept on the workspace per
+    catalog version, so a batch of checks or a drafting loop reads the catalog once."""
+    cache = ws.__dict__.setdefault("_previous_reports", {})
+
+    def lookup(region: str | None, year: int | None):
+        if not region or not year:
+            return None
+        if "kb" not in ws.__dict__ and not (ws.data_dir / "kb" / "catalog.sqlite3").exists():
+            return None
+        try:
+            version = getattr(ws.kb.catalog, "version", None)
+            key = (region, year, version)
+            if version is None or key not in cache:
+                earlier = [d for d in ws.kb.documents("report") if d["region"] == region and d["year"]
+                           and d["year"] < year and d.get("text")]
+                best = max(earlier, key=lambda d: d["year"], default=None)
+                cache[key] = (best["text"], best["title"]) if best else None
+            return cache[key]
+        except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
+            return None
+
+    return lookup

@@ -11,10 +11,14 @@ import os
 import sys
 
 from .. import privacy  # noqa: F401  (telemetry off before anything else is imported)
-from ..errors import AssistantError
+from ..errors import AssistantError, explain_exception, log_unexpected
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every exception ends here as a message in Chinese and English that says
+    what was being done and what to do; one nobody foresaw also has its traceback appended to
+    <data dir>/logs/errors.log (ASSISTANT_DEBUG=1 shows it instead)."""
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -28,12 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (| head)
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the error boundary: a message, not a traceback
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
-        print(f"内部错误：{type(exc).__name__}: {exc}\nInternal error: {type(exc).__name__}: {exc}\n"
-              "设置 ASSISTANT_DEBUG=1 可显示详细信息 / set ASSISTANT_DEBUG=1 for the traceback.", file=sys.stderr)
+        command = " ".join(argv)
+        command = command if len(command) <= 80 else command[:79] + "…"
+        step_zh, step_en = f"执行“python -m assistant {command}”", f"running `python -m assistant {command}`"
+        log = log_unexpected(exc, step_en, _data_dir())
+        print(explain_exception(exc, step_zh, step_en, log).text(), file=sys.stderr)
         return 2
+
+
+def _data_dir():
+    try:
+        from ..settings import get_settings
+
+        return get_settings().data_dir
+    except Exception:  # noqa: BLE001 - settings that cannot be read: log next to the working folder
+        return "data"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,10 +34,14 @@ def cmd_draft(args) -> int:
     inputs = load_inputs(args.inputs)
     ws = Workspace()
     service = DraftingService(ws, inputs)
-    for warning in ensure_inputs_year(inputs, previous=service.previous_report(args.previous)): print(f"提醒：{warning}", file=sys.stderr)  # noqa: E701
+    if args.previous:
+        check_previous(ws, args.previous, inputs)
+    previous = service.previous_report(args.previous)
+    for warning in ensure_inputs_year(inputs, previous=previous): print(f"提醒：{warning}", file=sys.stderr)  # noqa: E701
     section = "all" if args.section in ("all", "全文") else "/".join(split_path(args.section))
     if section != "all":
         check_section(section, ws.outline)
+        check_subsection_exists(section, inputs, previous, ws.outline)
     streaming = not args.out and not args.offline and ws.llm is not None
 
     def on_token(piece: str) -> None:
@@ -48,7 +52,12 @@ def cmd_draft(args) -> int:
     draft = service.draft(section, offline=True if args.offline else None, on_token=on_token,
                           on_status=lambda s: print(f"[{s}]", file=sys.stderr), previous=args.previous)
     if args.out:
-        write_draft(draft.text, args.out, inputs)
+        if args.out.suffix.lower() == ".docx":  # every mark and every finding as a Word comment
+            from ..export import export_docx, finding_comments
+
+            export_docx(draft.text, args.out, comments=finding_comments(draft.text, draft.findings))
+        else:
+            write_draft(draft.text, args.out, inputs)
         print(f"已写入 {args.out}" + ("（未写完，见下）" if draft.error else ""), file=sys.stderr)
     elif streaming:
         sys.stdout.write("\n\n----- 定稿（检查后）-----\n" + draft.text + "\n")
@@ -79,3 +88,60 @@ def check_section(section: str, outline) -> None:
         raise AssistantError(
             f"无法识别要起草的部分“{section}”：可用 {'、'.join(keys)}、一.(六) 这样的写法，或 all（全文）。",
             f"Unknown section '{section}': use one of {', '.join(keys)}, a path such as 一.(六), or all.")
+
+
+def check_previous(ws, ref: str, inputs) -> dict:
+    """`--previous` names a report in the knowledge base (by id or title), or the command stops
+    with the region's reports listed: drafting against another document than the one asked for
+    would go unnoticed."""
+    from ..errors import NotFound
+
+    try:
+        doc = ws.kb.resolve_doc(ref)
+    except NotFound:
+        doc = None
+    if doc is not None and doc["kind"] == "report":
+        return doc
+    reports = [d for d in ws.kb.documents("report") if not inputs.report.region or d["region"] == inputs.report.region]
+    listed = "；".join(f"{d['doc_id']}（{d['title']}）" for d in reports[:8]) or "（知识库中没有本地区的往年报告）"
+    what = f"“{ref}”是法规，不是往年报告" if doc is not None else f"知识库中没有“{ref}”这份往年报告"
+    raise AssistantError(
+        f"--previous 指定的参照报告有误：{what}。可用的往年报告：{listed}",
+        f"--previous: {'“' + ref + '” is a regulation, not a report' if doc is not None else 'no report “' + ref + '” in the knowledge base'}.",
+        "用 python -m assistant docs --kind report 查看编号和标题；不写 --previous 时自动选用本地区最近一年的报告。",
+        "List reports with `python -m assistant docs --kind report`; without --previous the region's latest report is used.")
+
+
+def check_subsection_exists(section: str, inputs, previous: dict | None, outline) -> None:
+    """A subsection (一/(六), 一/(六)/2) is drafted only when something says what it is about: a
+    note or figure of the inputs placed there, or the previous report's subsection of that number.
+    Otherwise the draft would be a heading 〔待补：小标题〕 and nothing else."""
+    from ..report_tree import parse_report
+
+    tokens = split_path(section)
+    if len(tokens) < 2:
+        return
+    places = {"/".join(split_path(n.section)) for n in inputs.notes} | {
+        "/".join(split_path(f.section)) for f in inputs.figures if f.section}
+    if any(p == section or p.startswith(section + "/") for p in places):
+        return
+    tree = parse_report(previous["text"], outline.classify_heading) if previous else None
+    if tree is not None and tree.find(section) is not None:
+        return
+    known = sorted({"/".join(split_path(p)[:len(tokens)]) for p in places if split_path(p)[:1] == tokens[:1]
+                    and len(split_path(p)) >= len(tokens)})
+    if tree is not None:
+        known = sorted(set(known) | {s.path for s in tree.walk() if len(s.tokens) == len(tokens)
+                                     and s.tokens[0] == tokens[0]})
+    from ..numerals import parse_number
+
+    known = sorted(known, key=lambda k: [parse_number(t.strip("()")) or 0 for t in split_path(k)])
+    shown = "、".join(k.replace("/", ".") for k in known) or "（没有）"
+    raise AssistantError(
+        f"没有“{section.replace('/', '.')}”这一小节：输入数据的工作情况和指标里没有放在这里的内容，"
+        f"{'参照的往年报告里也没有这个编号' if previous else '知识库中也没有可参照的往年报告'}。可起草的小节：{shown}",
+        f"No subsection '{section}': no note or figure of the inputs is placed there, "
+        f"{'nor does the previous report have it' if previous else 'and there is no previous report'}. "
+        f"Subsections that can be drafted: {', '.join(known) or 'none'}.",
+        "换一个小节编号，或先在输入数据的“工作情况”中为它加一条素材（所属部分写成 一/(六) 这样）。",
+        "Pick another subsection, or add a note for it in the inputs (section like 一/(六)).")

@@ -76,7 +76,29 @@ def cmd_ingest(args) -> int:
         print(f"向量化未完成（关键词检索可用；稍后运行 python -m assistant embed 继续）：\n{report.embed_error}", file=sys.stderr)
     elif report.embedded:
         print(f"已向量化 {report.embedded} 段。")
+    if len(report.files) > 1 or report.failed:
+        print(ingest_summary(report), file=sys.stderr if report.failed else sys.stdout)
+    if not report.files:
+        print("没有找到可加入的文件（.txt .md .docx .pdf）。\nNo file to ingest (.txt .md .docx .pdf) in the paths given.",
+              file=sys.stderr)
+        return 2
     return 1 if report.failed or report.embed_error else 0
+
+
+def ingest_summary(report) -> str:
+    """One line in Chinese, one in English: how many files went in (unchanged among them) and which
+    could not, by name."""
+    from pathlib import Path
+
+    ok = [f for f in report.files if f.ok]
+    same = sum(1 for f in ok if f.unchanged)
+    failed = [Path(f.path).name for f in report.failed]
+    zh = f"共 {len(report.files)} 个文件：{len(ok)} 个已入库" + (f"（其中 {same} 个未变化）" if same else "")
+    en = f"{len(report.files)} file(s): {len(ok)} ingested" + (f" ({same} unchanged)" if same else "")
+    if failed:
+        zh += f"，{len(failed)} 个未能加入：{'、'.join(failed)}（原因见上）"
+        en += f", {len(failed)} skipped: {', '.join(failed)} (see above)"
+    return f"{zh}。\n{en}."
 
 
 def cmd_search(args) -> int:

@@ -8,8 +8,14 @@ Two ways, per part:
   year in the title and part 一, the plan year in part 四).
 - Composition from the inputs where no previous report covers a part: outline headings, the
   work notes as sentences, the figures as sentences.
-Finally the figure checker runs over the draft; anything it still finds wrong is replaced by
-the inputs' value (or 〔待核实〕), so an offline draft has no figure error.
+Every part is headed by the outline's official heading for this year (last year's wording of a
+heading is not kept). Finally the figure checker runs over the draft; anything it still finds
+wrong is replaced by the inputs' value (or 〔待核实〕), so an offline draft has no figure error.
+What the draft cannot know is said, in the text and in `OfflineResult.notes` (the draft's
+status): a part taken over from last year's report because this year has no notes for it is
+marked 〔待核实：沿用…年报告原文…〕 after each passage the carried-over check finds (last year's
+problems, duties and plans are not this year's), and a part shorter than the outline's minimum
+is named with its length.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..checks import FigureBinder, Mention, check_figures, find_quantities, restate
+from ..checks import (FigureBinder, Mention, check_carried_over, check_figures, find_quantities, make_mark, mask_marks,
+                      restate)
 from ..inputs import Figure, Inputs, Note
 from ..outline import Outline
 from ..report_tree import ReportTree, display_token, parse_report, split_path
@@ -34,6 +41,9 @@ class OfflineResult:
     stale: int = 0  # numbers with no counterpart, marked 〔待更新〕
     composed: list[str] = field(default_factory=list)  # parts written from the inputs alone
     corrected: int = 0  # numbers the final check had to correct
+    carried: list[str] = field(default_factory=list)  # parts (keys) marked as carried over from last year
+    short: list[tuple[str, int, int]] = field(default_factory=list)  # (part key, characters, outline minimum)
+    notes: list[str] = field(default_factory=list)  # what the draft's status says about the text
 
 
 class OfflineDrafter:
@@ -63,7 +73,7 @@ class OfflineDrafter:
             blocks.append(self._part(part.number, position, result))
         blocks.extend(self.signoff())
         result.text = "\n".join(b for b in blocks if b is not None and b != "")
-        return self._final_check(result)
+        return self._said(self._final_check(result))
 
     def section(self, path: str) -> OfflineResult:
         """One part ('二') or subsection ('一/(六)'), as it would stand in the whole report."""
@@ -74,13 +84,13 @@ class OfflineDrafter:
         if len(tokens) == 1 and part is not None:
             position = [p.number for p in self.outline.parts].index(number) + 1
             result.text = self._part(number, position, result)
-            return self._final_check(result)
+            return self._said(self._final_check(result))
         node = self.previous.find(path) if self.previous else None
         if node is not None:
             result.text = self._update(self.previous.section_text(node).rstrip("\n"), node.line_start, result)
         else:
             result.text = self._compose_subsection(tokens, result)
-        return self._final_check(result)
+        return self._said(self._final_check(result))
 
     def title(self) -> str:
         return self.inputs.report.title or self.outline.title_for(self.region, self.year)
@@ -107,11 +117,15 @@ class OfflineDrafter:
             node = None
         if node is not None:
             text = self._update(self.previous.section_text(node).rstrip("\n"), node.line_start, result)
-            # renumber the part to its place in this report ("三、" written as part 二 becomes "二、")
+            # the official heading, numbered for its place in this report ("三、党政主要负责人履行推进法治建设
+            # 第一责任人的情况" of last year becomes "三、2024年党政主要负责人履行…，加强法治政府建设的有关情况")
+            heading = token + self.outline.part(number).heading_for(self.year)
+            first, newline, rest = text.partition("\n")
+            if node.heading_end >= node.line_start + len(first):  # the heading is a line of its own
+                return heading + newline + rest
             old = display_token(1, node.token)
-            if text.startswith(old):
-                text = token + text[len(old):]
-            return text
+            return token + text[len(old):] if text.startswith(old) else text
+            
         result.composed.append(self.outline.part(number).key)
         return self._compose_part(number, token, result)
 
@@ -295,6 +309,44 @@ class OfflineDrafter:
                 result.corrected += 1
             result.text = text
         return result
+
+
+    # -- what the draft cannot know -------------------------------------------------------------
+    def _said(self, result: OfflineResult) -> OfflineResult:
+        """Marks after passages carried over from last year's report into parts 二–五, and the
+        draft's notes: those parts, and the parts shorter than the outline's minimum."""
+        if self.previous is not None and self.year and self.prev_year and self.prev_year < self.year:
+            tree = parse_report(result.text, self.outline.classify_heading)
+            found = [f for f in check_carried_over(result.text, tree, self.previous.text, self.outline, self.year,
+                                                   has_inputs=True)
+                     if f.severity == "warning" and f.details.get("part", 1) >= 2]
+            mark = make_mark("待核实", f"沿用{self.prev_year}年报告原文，请按{self.year}年情况改写")
+            for f in sorted(found, key=lambda f: f.end, reverse=True):
+                result.text = result.text[:f.end] + mark + result.text[f.end:]
+            result.carried = sorted({self.outline.part(f.details["part"]).key for f in found},
+                                    key=lambda k: [p.key for p in self.outline.parts].index(k))
+        if result.carried:
+            parts = "、".join(f"第{k}部分" for k in result.carried)
+            result.notes.append(f"{parts}沿用了{self.prev_year}年报告的原文（本年度没有这些部分的素材），"
+                                f"已在原处标〔待核实〕：上年的问题、履职情况和安排不是{self.year}年的，请按本年度情况改写。")
+        result.short = self._short_parts(result.text)
+        for key, length, minimum in result.short:
+            result.notes.append(f"第{key}部分只有 {length} 字，提纲要求不少于 {minimum} 字：素材不足，请补充本年度的具体情况。")
+        return result
+
+    def _short_parts(self, text: str) -> list[tuple[str, int, int]]:
+        """(key, characters of its body, the outline's minimum) of each part shorter than that."""
+        tree = parse_report(text, self.outline.classify_heading)
+        masked = mask_marks(text)  # a mark is not text of the part
+        out = []
+        for section in tree.sections:
+            part = self.outline.part(section.part) if section.part else None
+            if part is None or not part.length.min:
+                continue
+            length = len(re.sub(r"[\s〓]", "", masked[section.heading_end:section.end]))
+            if length < part.length.min:
+                out.append((part.key, length, part.length.min))
+        return out
 
 
 def _enumerate(notes: list[Note]) -> str:

@@ -158,6 +158,7 @@ class DraftingService:
             notes.append("以下部分按本年度素材组织：" + "、".join(f"第{k}部分" for k in result.composed))
         if result.corrected:
             notes.append(f"最后核对时更正了 {result.corrected} 处数字。")
+        notes += result.notes  # parts carried over from last year (marked), parts shorter than the outline's minimum
         sources = []
         if prev:
             sources.append(Source("report", prev["title"], "全文" if section == "all" else section,

@@ -12,6 +12,8 @@ _NAMES = {
     "export_markdown": ".markdown",
     "review_comments": ".comments",
     "mark_comments": ".comments",
+    "finding_comments": ".comments",
+    "finding_note": ".comments",
     "report_lines": ".lines",
     "Line": ".lines",
     "Kind": ".lines",
@@ -22,5 +24,5 @@ __getattr__, __dir__ = lazy_names(__name__, _NAMES)
 if TYPE_CHECKING:
     from .word import export_docx, DocComment
     from .markdown import export_markdown
-    from .comments import review_comments, mark_comments
+    from .comments import review_comments, mark_comments, finding_comments, finding_note
     from .lines import report_lines, Line, Kind

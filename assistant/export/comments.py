@@ -1,14 +1,23 @@
 """Notes for reviewers attached to the exported Word file, as Word comments: each mark left in the
-text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, always), and on request each figure's label and
-value (a formula by the labels of the figures it uses) and each citation's status. A number
+text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, always), and on request every finding of the
+checks (what is wrong and what to write instead), each figure's label and value (a formula by the
+labels of the figures it uses) and each citation's status as of the report's year. A number
 rendered from a figure's tag (a span of the stored version) names that figure without guessing;
-other numbers are bound by their words."""
+other numbers are bound by their words.
+
+A finding about a number or a citation goes into that number's or citation's comment (one comment
+per place, the status first, then what the checks found); any other finding — a sentence carried
+over from last year, a year of the wrong report, a missing part — is a comment of its own on its
+words. The findings are the caller's (the same the user saw), else the checks are run here."""
 
 from __future__ import annotations
 
-from ..checks import FigureBinder, find_citations, find_marks, find_quantities, mask_marks
+from dataclasses import dataclass, field
+
+from ..checks import (KIND_ZH, SEVERITY_ZH, CheckContext, FigureBinder, Finding, find_citations, find_marks,
+                      find_quantities, mask_marks, run_checks)
 from ..inputs import Inputs
-from ..registry import Registry
+from ..registry import CURRENT, Registry
 from ..report_tree import parse_report
 from .word import DocComment
 
@@ -26,13 +35,83 @@ def mark_comments(text: str) -> list[DocComment]:
             for m in find_marks(text)]
 
 
+@dataclass
+class _Note:
+    start: int
+    end: int
+    parts: list[str] = field(default_factory=list)
+
+    def comment(self) -> DocComment:
+        return DocComment(self.start, self.end, "；".join(dict.fromkeys(self.parts)))
+
+
+def finding_comments(text: str, findings: list[Finding]) -> list[DocComment]:
+    """The marks and every finding as comments, without the notes on each number and citation (a
+    draft's file: what still needs a person, nothing else)."""
+    comments = mark_comments(text)
+    notes: list[_Note] = []
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if f.kind == "draft_mark":
+            continue
+        start, end = _span(text, f)
+        home = next((n for n in notes if (n.start, n.end) == (start, end)), None)
+        if home is None:
+            home = _Note(start, end)
+            notes.append(home)
+        home.parts.append(finding_note(f))
+    return sorted(comments + [n.comment() for n in notes], key=lambda c: (c.start, c.end))
+
+
 def review_comments(text: str, inputs: Inputs | None, registry: Registry | None, year: int | None,
-                    figure_spans: list | None = None) -> list[DocComment]:
+                    figure_spans: list | None = None, *, findings: list[Finding] | None = None,
+                    context: CheckContext | None = None) -> list[DocComment]:
+    """Every mark, every finding, every number and every citation of `text` as a comment.
+    `findings`: the checks' findings on this text (else they are computed with `context`, or a
+    context of the inputs, registry and year given)."""
+    if findings is None:
+        ctx = context or CheckContext(inputs=inputs, registry=registry, year=year, figure_spans=figure_spans)
+        findings = run_checks(text, ctx)
     comments: list[DocComment] = mark_comments(text)
     masked = mask_marks(text)
+    notes: list[_Note] = _number_notes(text, masked, inputs, figure_spans)
+    notes += _citation_notes(masked, registry, year, findings)
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if f.kind == "draft_mark":
+            continue  # the mark's own comment says it
+        start, end = _span(text, f)
+        home = next((n for n in notes if n.start <= start and end <= n.end), None) or next(
+            (n for n in notes if start <= n.start and n.end <= end and end - start <= 2 * (n.end - n.start) + 10), None)
+        if home is None:
+            home = _Note(start, end)
+            notes.append(home)
+        home.parts.append(finding_note(f))
+    comments += [n.comment() for n in notes if n.parts]
+    return sorted(comments, key=lambda c: (c.start, c.end))
+
+
+def finding_note(f: Finding) -> str:
+    """A finding as a reviewer's note: severity and kind, the message, and what to write."""
+    note = f"【{SEVERITY_ZH.get(f.severity, f.severity)}·{KIND_ZH.get(f.kind, f.kind)}】{f.message.rstrip('。')}"
+    if f.suggestion and f.suggestion not in f.message:
+        note += f"（建议：{f.suggestion}）"
+    return note
+
+
+def _span(text: str, f: Finding) -> tuple[int, int]:
+    """The finding's span, or for an empty one (a place, not words) the line it stands on."""
+    start, end = max(0, min(f.start, len(text))), max(0, min(f.end, len(text)))
+    if start < end:
+        return start, end
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", line_start)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _number_notes(text: str, masked: str, inputs: Inputs | None, figure_spans: list | None) -> list[_Note]:
     mentions = find_quantities(masked, inputs.extra_units if inputs is not None else ())
     bindings = FigureBinder(inputs).bind(masked, mentions, parse_report(text)) if inputs and inputs.figures else {}
     spans = [tuple(s) for s in figure_spans or []]
+    out = []
     for i, m in enumerate(mentions):
         tagged = next((fid for s, e, fid in spans if s < m.end and m.start < e), None) if inputs else None
         fig = inputs.figure(tagged) if tagged else None
@@ -51,17 +130,37 @@ def review_comments(text: str, inputs: Inputs | None, registry: Registry | None,
             fig = b.figure
         if fig is not None and fig.formula:
             note += f"；按 {inputs.formula_text(fig.id)} 计算"
-        comments.append(DocComment(m.start, m.end, note))
-    if registry is not None:
-        for cit in find_citations(masked):
-            res = registry.resolve(cit.effective_title + (f"（{cit.version}年）" if cit.version else ""), year)
-            if res is None:
-                note = "登记表未收录，无法核对标题和效力。"
+        out.append(_Note(m.start, m.end, [note]))
+    return out
+
+
+def _citation_notes(masked: str, registry: Registry | None, year: int | None, findings: list[Finding]) -> list[_Note]:
+    """Each citation's status as of the report's year: 现行有效 only when it is in force and no
+    finding says otherwise; a title the registry lacks gets what the checks found (the suggested
+    title of a slip, a local document that cannot be verified) instead of a bare 'not listed'."""
+    if registry is None:
+        return []
+    out = []
+    for cit in find_citations(masked):
+        about = [f for f in findings if f.kind.startswith("citation_") and cit.start <= f.start and f.end <= cit.end]
+        res = registry.resolve(cit.effective_title + (f"（{cit.version}年）" if cit.version else ""), year)
+        if res is None:
+            # the findings (a slip with the title meant, a local document…) say what is known
+            note = None if about else "登记表未收录，无法核对标题和效力。"
+        else:
+            e = res.entry
+            outdated, why = registry.outdated(e, year)
+            disputed = any(f.kind == "citation_status_disputed" for f in about)
+            if outdated:
+                status = why
+            elif disputed:
+                status = "效力状态存疑（各来源说法不一）"
+            elif e.status == CURRENT:
+                status = "现行有效"
             else:
-                outdated, why = registry.outdated(res.entry, year)
-                e = res.entry
-                dates = "，".join(x for x in (f"{e.promulgated}公布" if e.promulgated else "",
-                                              f"{e.effective}施行" if e.effective else "") if x)
-                note = f"《{e.title}》：{why if outdated else e.status}" + (f"（{dates}）" if dates else "")
-            comments.append(DocComment(cit.title_start, cit.title_end, note))
-    return sorted(comments, key=lambda c: c.start)
+                status = f"{year}年底仍有效（现{e.status}）" if year else e.status
+            dates = "，".join(x for x in (f"{e.promulgated}公布" if e.promulgated else "",
+                                          f"{e.effective}施行" if e.effective else "") if x)
+            note = f"《{e.title}》：{status}" + (f"（{dates}）" if dates else "")
+        out.append(_Note(cit.start, cit.end, [note] if note else []))
+    return out

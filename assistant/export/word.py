@@ -9,7 +9,12 @@ The draft is plain text, one paragraph per line. Its structure comes from the re
     （一） section heading   楷体_GB2312 三号 (body text after its 。 stays 仿宋)
     1. item               "1.标题。" in bold 仿宋_GB2312, the rest of the line regular
     body, （1） sub-items   仿宋_GB2312 三号, justified, first line indented two characters
-    issuer and date       仿宋_GB2312 三号, right-aligned, four characters from the right margin
+    issuer and date       仿宋_GB2312 三号, after one blank line; the issuer two characters from the
+                          right margin, the date starting two characters right of the issuer's
+                          start (GB/T 9704-2012 7.3.5.2, a document without seal)
+
+A heading that stands on a line of its own (the title, 一、, （一）, an item title without body)
+is kept with the next paragraph, so that it is never left alone at the foot of a page.
 
 Every paragraph uses a fixed ("exactly") line spacing of 28.95 pt, which gives the standard's
 22 lines per A4 page. Page numbers are "— 1 —" in 4号 宋体, a real PAGE field, right-aligned on
@@ -48,7 +53,8 @@ BODY_SIZE = Pt(16)  # 三号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
 LINE_SPACING = Pt(28.95)  # 22 lines on the A4 type area
 INDENT = Pt(32)  # two characters of 三号
-SIGNOFF_RIGHT_INDENT = Pt(64)  # four characters of 三号
+SIGNOFF_RIGHT_INDENT = Pt(64)  # four characters of 三号 (a date with no issuer above it)
+CHAR = 16  # points: one character of 三号
 
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -99,13 +105,18 @@ def export_docx(text: str, path: str | Path, *, title: str | None = None, commen
         _add_title(document, title)
 
     line_runs: list[list[tuple[int, int, Run]]] = []
+    indents = _signoff_indents(text, lines)
     for index, line in enumerate(lines):
         cuts = {offset for anchor in anchors if anchor.line == index for offset in (anchor.start, anchor.end)}
+        if line.kind is Kind.SIGNOFF and (index == 0 or lines[index - 1].kind is not Kind.SIGNOFF):
+            _add_blank_line(document)  # 正文下空一行编排发文机关署名
         paragraph = document.add_paragraph()
-        _format_paragraph(paragraph, line.kind)
+        _format_paragraph(paragraph, line.kind, heading_only=line.head_end is None)
+        if index in indents:
+            paragraph.paragraph_format.right_indent = indents[index]
         line_runs.append(_add_line_runs(paragraph, text, line, cuts))
         if line.kind is Kind.TITLE:
-            _add_blank_line(document)
+            _add_blank_line(document, keep_with_next=True)
 
     for anchor in anchors:
         runs = [run for start, end, run in line_runs[anchor.line] if anchor.start <= start and end <= anchor.end]
@@ -177,7 +188,33 @@ def _set_east_asian_language(rPr) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _format_paragraph(paragraph: Paragraph, kind: Kind) -> None:
+def _signoff_indents(text: str, lines: list[Line]) -> dict[int, Length]:
+    """Right indents of the issuer and the date (GB/T 9704-2012 7.3.5.2): the issuer two characters
+    from the margin, the date's first character two characters right of the issuer's; a date
+    longer than that allows goes two characters from the margin and the issuer moves left."""
+    sign = [i for i, line in enumerate(lines) if line.kind is Kind.SIGNOFF]
+    if len(sign) < 2:
+        return {}
+    issuer, date = sign[-2], sign[-1]
+    w_issuer = _width(text[lines[issuer].start:lines[issuer].end])
+    w_date = _width(text[lines[date].start:lines[date].end])
+    right_issuer = 2.0
+    right_date = right_issuer + w_issuer - w_date - 2
+    if right_date < 2:
+        right_date = 2.0
+        right_issuer = right_date + w_date + 2 - w_issuer
+    return {issuer: Pt(right_issuer * CHAR), date: Pt(right_date * CHAR)}
+
+
+def _width(text: str) -> float:
+    """Width in characters of 三号: CJK and full-width characters one, digits, Latin letters and
+    spaces half (Times New Roman)."""
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def _format_paragraph(paragraph: Paragraph, kind: Kind, heading_only: bool = False) -> None:
     fmt = paragraph.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = LINE_SPACING
@@ -197,6 +234,8 @@ def _format_paragraph(paragraph: Paragraph, kind: Kind) -> None:
         fmt.first_line_indent = INDENT
     if kind in (Kind.LEVEL1, Kind.LEVEL2):
         _set_outline_level(paragraph, 0 if kind is Kind.LEVEL1 else 1)
+    if kind is Kind.TITLE or (heading_only and kind in (Kind.LEVEL1, Kind.LEVEL2, Kind.ITEM)):
+        fmt.keep_with_next = True  # never alone at the foot of a page
 
 
 def _set_outline_level(paragraph: Paragraph, level: int) -> None:
@@ -210,11 +249,14 @@ def _add_title(document, title: str) -> None:
     paragraph = document.add_paragraph()
     _format_paragraph(paragraph, Kind.TITLE)
     _add_run(paragraph, title, _HEAD_STYLE[Kind.TITLE])
-    _add_blank_line(document)
+    _add_blank_line(document, keep_with_next=True)
 
 
-def _add_blank_line(document) -> None:
-    _format_paragraph(document.add_paragraph(), Kind.BODY)
+def _add_blank_line(document, keep_with_next: bool = False) -> None:
+    paragraph = document.add_paragraph()
+    _format_paragraph(paragraph, Kind.BODY)
+    if keep_with_next:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_line_runs(paragraph: Paragraph, text: str, line: Line, cuts: set[int]) -> list[tuple[int, int, Run]]:

@@ -1,5 +1,6 @@
 """The inputs: this year's statistics (figures) and work notes, read from YAML or Excel and
-validated (every problem at once, each with its place); `years` tells inputs of another year."""
+validated (every problem at once, each with its place); `years` tells inputs of another year;
+`encoding` tells which encoding a text file is in (UTF-8, GB18030, Big5)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ _NAMES = {
     "sample_years": ".years",
     "parse_approx": ".model",
     "with_approx": ".model",
+    "decode_bytes": ".encoding",
+    "Decoded": ".encoding",
+    "UnknownEncoding": ".encoding",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -43,3 +47,4 @@ if TYPE_CHECKING:
     from .formulas import Formula, FormulaError
     from .years import YearMismatch, year_mismatches, ensure_inputs_year, sample_for_year, sample_years
     from .model import parse_approx, with_approx
+    from .encoding import decode_bytes, Decoded, UnknownEncoding

@@ -30,18 +30,43 @@ def _col_letter(n: int) -> str:
 
 
 def read_xlsx(path: Path):
-    from zipfile import BadZipFile
+    """The workbook's data and where each value came from. A file that is no zip, lacks a part or
+    holds broken XML (openpyxl reads the sheets lazily, so the XML parser's error can come while
+    rows are read) is an InputsError naming the file."""
+    import zlib
+    from zipfile import BadZipFile, LargeZipFile
 
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        return _read_workbook(path)
+    except (InvalidFileException, BadZipFile, LargeZipFile, KeyError, OSError, ValueError, TypeError, EOFError,
+            SyntaxError, IndexError, AttributeError, zlib.error) as exc:
+        # lxml's XMLSyntaxError and ElementTree's ParseError are SyntaxErrors
         raise InputsError(f"无法打开 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式。",
                           f"Cannot open {path.name}: the workbook is damaged or not an .xlsx file ({type(exc).__name__}).",
                           hint_zh="用 Excel 或 WPS 打开后另存为 .xlsx（Excel 工作簿）再试。",
                           hint_en="Open it in Excel or WPS and save it as an .xlsx workbook.") from exc
+
+
+def _read_workbook(path: Path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        data, places, problems = _read_sheets(wb, path)
+    finally:
+        wb.close()
+
+    def describe(section: str, index: int | None, key: str | None) -> str:
+        return places.get((section, index, key)) or places.get((section, index, None)) or section
+
+    where = Where(describe)
+    where.extra_problems = problems  # type: ignore[attr-defined]
+    return data, where
+
+
+def _read_sheets(wb, path: Path):
     places: dict = {}
     data: dict[str, Any] = {"report": {}, "figures": [], "notes": []}
     problems: list[Problem] = []
@@ -86,14 +111,7 @@ def read_xlsx(path: Path):
                 if "aliases" in item:
                     item["aliases"] = [a.strip() for a in re.split(r"[;；、,，]", str(item["aliases"])) if a.strip()]
             data[section].append(item)
-    wb.close()
-
-    def describe(section: str, index: int | None, key: str | None) -> str:
-        return places.get((section, index, key)) or places.get((section, index, None)) or section
-
-    where = Where(describe)
-    where.extra_problems = problems  # type: ignore[attr-defined]
-    return data, where
+    return data, places, problems
 
 
 

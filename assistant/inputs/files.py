@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputsError
+from .encoding import UnknownEncoding, decode_bytes
 from .excel import read_xlsx
 from .model import Inputs, Problem
 from .validation import Where, validate
@@ -42,11 +43,25 @@ def load_inputs_text(text: str, name: str = "inputs.yaml") -> Inputs:
 
 
 def _read_yaml(path: Path):
+    """UTF-8 (BOM or not), GB18030/GBK or Big5, told apart by the characters they give; a file in
+    none of them is refused (never read as mojibake). Big5 is read, with a warning: its
+    traditional characters do not match the words of a report in simplified characters."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("gb18030", errors="replace")
-    return _parse_yaml_text(text, path.name)
+        decoded = decode_bytes(path.read_bytes())
+    except UnknownEncoding as exc:
+        raise InputsError(f"无法识别输入文件 {path.name} 的编码（不是 UTF-8、GBK 或 Big5 文本）。",
+                          f"Cannot tell the text encoding of {path.name} (not UTF-8, GBK or Big5 text).",
+                          hint_zh="用记事本或 WPS 打开后“另存为”UTF-8 编码再上传；Excel 文件请用 .xlsx 扩展名。",
+                          hint_en="Open it in a text editor and save it as UTF-8; an Excel file needs the .xlsx "
+                                  "extension.") from exc
+    data, where = _parse_yaml_text(decoded.text, path.name)
+    if decoded.traditional:
+        where.extra_problems = [Problem(  # type: ignore[attr-defined]
+            path.name, "文件是繁体中文 Big5 编码，已按 Big5 读取；指标名称和素材是繁体字，与简体报告的文字对不上，"
+            "检查时可能找不到对应的数字", "The file is in Big5 (traditional characters) and was read as such; "
+            "traditional labels do not match a report in simplified characters",
+            "另存为 UTF-8 编码，并把指标名称改为报告中的简体写法", "warning")]
+    return data, where
 
 
 def _parse_yaml_text(text: str, name: str):

@@ -25,20 +25,40 @@ class Where:
         return self._describe(section, index, key)
 
 
+# A figure of a local government's statistics is below 10^15 (a trillion 亿元 is 10^12 元); larger
+# values are typing slips, and from 10^28 on Decimal's arithmetic fails (InvalidOperation) in every
+# check. More than 6 decimal places carry nothing a report can write; they are rounded.
+MAX_VALUE = Decimal("1e15")
+MAX_DECIMALS = 6
+
+
 def _to_decimal(value) -> Decimal | None:
+    """A finite number, rounded to MAX_DECIMALS places; None when the value is no number."""
     if isinstance(value, bool):
         return None
+    number = None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
         text = value.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,")).replace(",", "")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
             return None
-    return None
+    if number is None or not number.is_finite():
+        return None
+    if abs(number) < MAX_VALUE:
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))  # 1e3 → 1000
+        elif number.as_tuple().exponent < -MAX_DECIMALS:
+            number = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
+    return number
+
+
+def _out_of_range(number: Decimal) -> bool:
+    return abs(number) >= MAX_VALUE
 
 
 def validate(data: dict, where) -> Inputs:
@@ -105,6 +125,9 @@ def validate(data: dict, where) -> Inputs:
                                         f"value of '{fid}' is not a number: '{raw['value']}'",
                                         "只写阿拉伯数字，如 5900；约数另设 approx: 余/近/约"))
                 item.pop("value", None)
+            elif _out_of_range(number):
+                problems.append(_range_problem(where("figures", i, "value"), fid, raw["value"]))
+                item.pop("value", None)
             else:
                 item["value"] = number
         for key in ("previous",):
@@ -113,6 +136,9 @@ def validate(data: dict, where) -> Inputs:
                 if number is None:
                     problems.append(Problem(where("figures", i, key), f"指标“{fid}”的上年数值不是数字",
                                             f"previous value of '{fid}' is not a number"))
+                    item.pop(key, None)
+                elif _out_of_range(number):
+                    problems.append(_range_problem(where("figures", i, key), fid, raw[key], "上年数值"))
                     item.pop(key, None)
                 else:
                     item[key] = number
@@ -191,6 +217,13 @@ def validate(data: dict, where) -> Inputs:
             if all(v is not None for v in deps.values()):
                 try:
                     state[fid] = formulas[fid].evaluate(deps)
+                    if not state[fid].is_finite() or _out_of_range(state[fid]):
+                        n = next(n for n, r in enumerate(raw_figures) if isinstance(r, dict) and str(r.get("id")).strip() == fid)
+                        problems.append(Problem(where("figures", n, "formula"),
+                                                f"指标“{fid}”的公式算出 {state[fid]:.3E}，超出合理范围（绝对值应小于 10^15）",
+                                                f"formula of '{fid}' gives {state[fid]:.3E}, out of range (below 1e15)",
+                                                "检查公式和所用指标的数值"))
+                        state[fid] = None
                 except FormulaError as exc:
                     n = next(n for n, r in enumerate(raw_figures) if isinstance(r, dict) and str(r.get("id")).strip() == fid)
                     problems.append(Problem(where("figures", n, "formula"), f"指标“{fid}”：{exc}",
@@ -209,6 +242,12 @@ def validate(data: dict, where) -> Inputs:
         return inputs
     raise InputsError(f"输入数据有 {len(errors)} 处错误，请逐条修改：",
                       f"The inputs have {len(errors)} error(s); fix each of them:", problems=problems)
+
+
+def _range_problem(place: str, fid: str, raw, what: str = "数值") -> Problem:
+    return Problem(place, f"指标“{fid}”的{what}“{raw}”超出合理范围（绝对值应小于 10^15）",
+                   f"{'value' if what == '数值' else 'previous value'} of '{fid}' is out of range: '{raw}' "
+                   "(it must be below 1e15)", "检查是否多输了位数；很大的金额可用“万元”“亿元”作单位")
 
 
 def _cycles(formulas: dict[str, Formula]) -> list[str]:

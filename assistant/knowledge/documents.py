@@ -1,17 +1,19 @@
 """Reading user documents (.txt, .md, .docx, .pdf) into plain text, with clear errors.
 
-Text files may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK, which government
-offices still use. A .docx is read as its paragraphs joined by "\n" (tables are appended after the
+Text files may be UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, which government
+offices still use, or Big5 (traditional characters, read as such). A .docx is read as its paragraphs joined by "\n" (tables are appended after the
 body paragraphs, row by row), so character offsets are stable for the checkers.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DocumentError
+from ..inputs import UnknownEncoding, decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
@@ -67,7 +69,8 @@ def normalise_newlines(text: str) -> str:
 
 
 def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
-    """Decode bytes of a text file: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
+    """Decode bytes of a text file: BOMs first, then UTF-8, GB18030 (a superset of GBK) or Big5,
+    told apart by the characters they give (`inputs.decode_bytes`)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DocumentError(
             f"这不是文本文件（含有二进制内容）：{name}",
@@ -75,22 +78,18 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
             "请确认文件类型；Word 文档请使用 .docx 扩展名。",
             "Check the file type; Word documents must have the .docx extension.",
         )
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(codec), codec
-    for codec in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text, codec
-    raise DocumentError(
-        f"无法识别文件编码：{name}",
-        f"Cannot tell the text encoding of {name}",
-        "请将文件另存为 UTF-8 编码的文本后重试。",
-        "Save the file as UTF-8 text and try again.",
-    )
+    try:
+        decoded = decode_bytes(data)
+    except UnknownEncoding:
+        decoded = None
+    if decoded is None or not _looks_like_text(decoded.text):
+        raise DocumentError(
+            f"无法识别文件编码：{name}",
+            f"Cannot tell the text encoding of {name}",
+            "请将文件另存为 UTF-8 编码的文本后重试。",
+            "Save the file as UTF-8 text and try again.",
+        )
+    return decoded.text, decoded.encoding
 
 
 def _looks_like_text(text: str) -> bool:
@@ -101,26 +100,32 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_docx_text(path: Path) -> str:
+    """A .docx as its paragraphs joined by "\n", tables after the body. A package that is no zip,
+    lacks its parts or holds broken XML (a damaged download, a file cut short) is a DocumentError
+    naming the file, never the XML parser's own exception."""
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                cells = []
+                for cell in row.cells:
+                    if not cells or cells[-1] != cell.text:  # merged cells repeat their text
+                        cells.append(cell.text)
+                lines.append("\t".join(cells))
+    except (PackageNotFoundError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError,
+            SyntaxError, TypeError, AttributeError, IndexError, zlib.error) as exc:
+        # lxml's XMLSyntaxError is a SyntaxError; a part missing or of the wrong type raises
+        # KeyError/AttributeError/TypeError deep inside python-docx; a truncated member zlib.error
         raise DocumentError(
             f"Word 文件已损坏或不是 .docx 格式：{path.name}",
             f"The Word file is damaged or not a .docx: {path.name} ({type(exc).__name__})",
             "请用 Word 或 WPS 打开后另存为 .docx 再上传。",
             "Open it in Word or WPS, save it as .docx and upload it again.",
         ) from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if not cells or cells[-1] != cell.text:  # merged cells repeat their text
-                    cells.append(cell.text)
-            lines.append("\t".join(cells))
     return normalise_newlines("\n".join(lines))
 
 

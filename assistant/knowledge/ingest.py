@@ -2,18 +2,20 @@
 
 Each file is read and parsed first, for all files, so keyword search covers every new document
 within seconds; the slow dense embedding runs after, in batches, with progress and an ETA, and
-resumes later if it is interrupted. A file that cannot be read is reported and skipped; the
-index is left as it was for that file.
+resumes later if it is interrupted. Files go one at a time: a file that cannot be read or stored
+is reported by name and skipped, the index is left as it was for that file, and the rest go on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import AssistantError, DocumentError
+from ..errors import AssistantError, DocumentError, explain_exception, log_unexpected
 from ..outline import load_outline
 from ..report_tree import parse_report
 from .base import KnowledgeBase, Progress
@@ -78,8 +80,12 @@ def detect_kind(text: str) -> str:
 def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None = None, region: str | None = None,
                  year: int | None = None, title: str | None = None, embed: bool = True,
                  progress: Progress | None = None, on_regulation=None) -> IngestReport:
-    """Ingest files and folders. `on_regulation(result)` is called for each regulation stored
-    (the registry uses it to learn the title, dates and status)."""
+    """Ingest files and folders, one file at a time: a file that cannot be read or stored — for
+    whatever reason, an unforeseen one included (its traceback goes to the data dir's error log) —
+    is reported by name and skipped, and the others go on. `on_regulation(result)` is called for
+    each regulation stored (the registry uses it to learn the title, dates and status).
+    `progress(done, total, message)` counts files; within a long file the message says how far
+    its chunking has got ("读取与分段 汇编.docx：分段 45%")."""
     report = IngestReport()
     files = expand_paths(paths)
     chunker = None
@@ -90,11 +96,14 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
             if chunker is None:
                 embedder = kb.embeddings.embedder
                 chunker = Chunker(embedder.count_tokens, embedder.max_tokens, load_outline())
+            chunker.progress = _within_file(progress, n - 1, len(files), path.name) if progress else None
             result = ingest_file(kb, chunker, path, kind=kind, region=region, year=year, title=title)
         except AssistantError as exc:
             result = FileResult(str(path), False, error=exc.text())
-        except OSError as exc:
-            result = FileResult(str(path), False, error=f"无法读取文件 / cannot read the file: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+            step_zh, step_en = f"把“{path.name}”加入知识库", f"ingesting {path.name}"
+            log = log_unexpected(exc, step_en, kb.settings.data_dir)
+            result = FileResult(str(path), False, error=explain_exception(exc, step_zh, step_en, log).text())
         report.files.append(result)
         if result.ok and result.kind == "regulation" and on_regulation:
             on_regulation(result)
@@ -107,7 +116,36 @@ def ingest_paths(kb: KnowledgeBase, paths: list[str | Path], *, kind: str | None
             report.embedded = kb.embed_pending(progress)
         except AssistantError as exc:
             report.embed_error = exc.text()
+        except Exception as exc:  # noqa: BLE001 - the files are in; only their vectors wait
+            report.embed_error = _embed_failure(exc, kb.settings.data_dir).text()
     return report
+
+
+def _embed_failure(exc: Exception, data_dir) -> AssistantError:
+    """Embedding that broke off: a vector store that stopped answering (a Chroma server stopped
+    mid-ingest) is said as such; what was read stays searchable by keywords, and `embed` resumes."""
+    if isinstance(exc, ConnectionError) or type(exc).__name__ in (
+            "ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "ReadError"):
+        return AssistantError(f"向量库服务连接不上（{type(exc).__name__}: {exc}），向量化中断。",
+                              f"The vector store stopped answering ({type(exc).__name__}: {exc}); embedding stopped.",
+                              "已读入的文件可用关键词检索；确认 Chroma 服务已启动后运行 python -m assistant embed 继续。",
+                              "The files read are searchable by keywords; start the Chroma server, then run "
+                              "`python -m assistant embed` to resume.")
+    log = log_unexpected(exc, "embedding after ingest", data_dir)
+    return explain_exception(exc, "向量化", "embedding", log)
+
+
+def _within_file(progress: Progress, done: int, total: int, name: str, every: float = 0.5):
+    """A chunker's progress (characters) as the ingest's message, at most every `every` seconds."""
+    last = [time.monotonic()]
+
+    def tick(chars: int, length: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every and length:
+            last[0] = now
+            progress(done, total, f"读取与分段 {name}：分段 {chars * 100 // length}%")
+
+    return tick
 
 
 def ingest_file(kb: KnowledgeBase, chunker: Chunker, path: Path, *, kind: str | None = None,
@@ -142,11 +180,28 @@ def ingest_file(kb: KnowledgeBase, chunker: Chunker, path: Path, *, kind: str | 
     if not chunks:
         raise DocumentError(f"文件中没有可检索的内容：{path.name}", f"Nothing searchable in {path.name}",
                             "请检查文件内容。", "Check the file's content.")
-    tokens = {c.id: tokenize(c.search_text) for c in chunks}
-    added, removed = kb.catalog.replace_document(info, text, sha, chunks, tokens)
+    added, removed = kb.catalog.replace_document(info, text, sha, chunks, ChunkTokens(chunks))
     kb.delete_vectors(removed)
     return FileResult(str(path), True, info.doc_id, info.title, kind, region, year, len(chunks), len(added),
                       len(removed), regulation=regulation)
+
+
+class ChunkTokens(Mapping):
+    """Chunk id → its BM25 tokens, computed when the catalog asks for them (only for the chunks it
+    adds) and not kept: a big file's token lists all at once took ~40 MB per million characters,
+    and unchanged chunks of a re-ingested file need none."""
+
+    def __init__(self, chunks: list) -> None:
+        self._texts = {c.id: c.search_text for c in chunks}
+
+    def __getitem__(self, chunk_id: str) -> list[str]:
+        return tokenize(self._texts[chunk_id])
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def detect_region_of_title(title: str) -> str:

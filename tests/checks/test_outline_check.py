@@ -35,7 +35,7 @@ def test_missing_part_is_an_error(seed_text):
     assert ("outline_missing_part", "error") in [(f.kind, f.severity) for f in findings]
     missing = next(f for f in findings if f.kind == "outline_missing_part")
     assert "第一责任人" in missing.message
-    assert missing.suggestion == "补写“三、2023年党政主要负责人履行推进法治建设第一责任人职责情况”部分"
+    assert missing.suggestion == "补写“三、2023年党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况”部分"
 
 
 def test_order_by_meaning(seed_text):

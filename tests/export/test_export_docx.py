@@ -118,13 +118,39 @@ def test_item_title_is_bold_and_body_regular_in_one_paragraph(document):
     assert {east_asia(run) for run in item.runs} == {"仿宋_GB2312"}
 
 
-def test_signoff_is_right_aligned_four_characters_in(document):
-    issuer, date = document.paragraphs[-2:]
+def test_signoff_follows_gbt_9704_for_a_document_without_seal(document):
+    """7.3.5.2: one blank line after the text, the issuer two characters from the right margin, the
+    date's first character two characters right of the issuer's first."""
+    blank, issuer, date = document.paragraphs[-3:]
+    assert blank.text == "" and document.paragraphs[-4].text.endswith("依法履职能力。")  # right after the text
     assert (issuer.text, date.text) == ("中共珲春市委 珲春市人民政府", "2024年2月27日")
     for paragraph in (issuer, date):
         assert paragraph.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-        assert paragraph.paragraph_format.right_indent == Pt(64)
         assert not paragraph.paragraph_format.first_line_indent
+    assert issuer.paragraph_format.right_indent == Pt(32)
+    # widths in characters of 三号: 13 Chinese characters and a space; 3 and 7 digits
+    issuer_start = 2 + 13.5
+    date_start = date.paragraph_format.right_indent.pt / 16 + 6.5
+    assert issuer_start - date_start == pytest.approx(2)
+
+
+def test_a_date_longer_than_the_issuer_goes_two_characters_in(tmp_path):
+    text = "某局2024年法治政府建设年度报告\n一、主要举措和成效\n全年办理案件21件。\n某局\n2025年12月31日"
+    document = docx.Document(str(export_docx(text, tmp_path / "short.docx")))
+    issuer, date = document.paragraphs[-2:]
+    assert date.paragraph_format.right_indent == Pt(32)
+    # the issuer (2 characters wide) starts 2 characters left of the date (8 digits and 3 characters: 7)
+    assert issuer.paragraph_format.right_indent.pt / 16 + 2 == pytest.approx(2 + 7 + 2)
+
+
+def test_headings_on_a_line_of_their_own_are_kept_with_the_next_paragraph(document):
+    def keep(prefix: str) -> bool:
+        return bool(paragraph_starting(document, prefix).paragraph_format.keep_with_next)
+
+    assert keep(TITLE) and keep("一、2023年推进法治政府") and keep("(一)依法全面履行政府") and keep("四、2024年度")
+    assert document.paragraphs[1].paragraph_format.keep_with_next  # the blank line after the title
+    assert not keep("2023年,珲春市委市政府")  # body text flows
+    assert not keep("1.持续推进政府职能转变")  # an item with its text in the same paragraph
 
 
 def test_every_line_lands_in_order(document, text):

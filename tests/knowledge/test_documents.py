@@ -61,3 +61,45 @@ def test_unreadable_files_give_clear_bilingual_errors(tmp_path, name, content, w
     assert words in message
     assert name in message
     assert any(ch.isascii() and ch.isalpha() for ch in info.value.en)  # an English line too
+
+
+def _broken_zip_member(source, target, member):
+    """A copy of the zip `source` whose `member` is cut in half (broken XML, a valid zip)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            out.writestr(item, data[: len(data) // 2] if item.filename == member else data)
+    return target
+
+
+def test_docx_with_broken_xml_is_a_document_error_naming_the_file(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("一、主要举措和成效")
+    d.save(tmp_path / "ok.docx")
+    broken = _broken_zip_member(tmp_path / "ok.docx", tmp_path / "某县报告.docx", "word/document.xml")
+    with pytest.raises(DocumentError) as info:
+        read_document(broken)
+    assert "Word 文件已损坏" in info.value.zh and "某县报告.docx" in info.value.zh
+    assert "XMLSyntaxError" in info.value.en  # what broke, for whoever looks into it
+
+
+TRADITIONAL = ("一、2024年推進法治政府建設的主要舉措和成效\n全年行政復議機關受理案件21件，辦結19件。"
+               "琿春市堅持以習近平法治思想為指導，深入推進依法行政。\n")
+
+
+def test_big5_text_is_read_as_big5_not_as_gbk_mojibake(tmp_path):
+    (tmp_path / "big5.txt").write_bytes(TRADITIONAL.encode("big5"))
+    assert TRADITIONAL.encode("big5").decode("gb18030") != TRADITIONAL  # it decodes, wrongly
+    doc = read_document(tmp_path / "big5.txt")
+    assert doc.text == TRADITIONAL and doc.encoding == "big5"
+
+
+def test_gbk_text_with_few_chinese_characters_is_still_gbk(tmp_path):
+    text = "一、Report 2024\n受理21件。"
+    (tmp_path / "g.txt").write_bytes(text.encode("gbk"))
+    doc = read_document(tmp_path / "g.txt")
+    assert doc.text == text and doc.encoding == "gb18030"
