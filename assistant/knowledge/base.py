@@ -361,8 +361,6 @@ class KnowledgeBase:
             return total
 
     def _publish_all(self, progress: Progress | None, batch: int) -> int:
-        from .shared_store import LockBusy
-
         with self._embed_lock:
             self.published = 0
             todo = self.catalog.unpublished()
@@ -370,30 +368,19 @@ class KnowledgeBase:
                 return 0
             model_id = self.model_id
             try:
-                self.sync.check_model(model_id)
                 self.sync.pull()  # what another office published meanwhile (the same file: nothing to send)
+                self._regulations.clear()
+                todo = self.catalog.unpublished()
+                self.reused_vectors = 0
+                report = self.sync.publish(todo, model_id, lambda rows, bar: self._vectors_for(rows, bar, batch), progress)
             except (ServerUnavailable, ServerRefused) as exc:
-                raise self._held_back_error(exc, todo) from exc
-            self._regulations.clear()
-            todo = self.catalog.unpublished()
-            self.reused_vectors = 0
-            uploaded = 0
-            total = sum(len(self.catalog.chunk_ids(d)) for d in todo)
-            busy: list[LockBusy] = []
-            for n, doc_id in enumerate(todo):
-                try:
-                    uploaded += self.sync.publish(doc_id, model_id, lambda rows, bar: self._vectors_for(rows, bar, batch),
-                                                  progress, uploaded, total)
-                    self.published += 1
-                except LockBusy as exc:
-                    busy.append(exc)
-                except (ServerUnavailable, ServerRefused) as exc:
-                    self._unpublished = (-1, frozenset())
-                    raise self._held_back_error(exc, todo[n:]) from exc
-            self._unpublished = (-1, frozenset())
-            if busy:
-                raise busy[0]
-            return uploaded
+                raise self._held_back_error(exc, self.catalog.unpublished() or todo) from exc
+            finally:
+                self._unpublished = (-1, frozenset())
+            self.published = len(report.published)
+            if report.busy:
+                raise report.busy[0]
+            return report.uploaded
 
     def _held_back_error(self, exc: KnowledgeBaseError, docs: list[str]) -> KnowledgeBaseError:
         """What an interrupted upload means for the user: nothing is lost, `embed` resumes."""
@@ -414,20 +401,16 @@ class KnowledgeBase:
 
     def _vectors_for(self, rows: list[dict], progress: Progress | None, batch: int = 32) -> list[list[float]]:
         """Vectors of chunks to upload: the embedded database's own (a knowledge base moving onto
-        the server), else the vector cache, else the model."""
+        the server), else the vector cache, else the model. `progress(done, len(rows), "")`."""
         found = self._embedded_vectors([r["id"] for r in rows])
         self.reused_vectors += len(found)
         rest = [r for r in rows if r["id"] not in found]
-        started = time.monotonic()
         for i in range(0, len(rest), batch):
             part = rest[i:i + batch]
             for r, vec in zip(part, self.embeddings.embed_array([r["search_text"] for r in part])):
                 found[r["id"]] = vec
             if progress:
-                done = i + len(part)
-                rate = done / max(time.monotonic() - started, 1e-6)
-                progress(done, len(rest), f"向量化 {done}/{len(rest)} 段，约 {rate:.1f} 段/秒，"
-                                          f"预计还需 {(len(rest) - done) / rate if rate else 0:.0f} 秒")
+                progress(len(rows) - len(rest) + i + len(part), len(rows), "")
         return [np.asarray(found[r["id"]], dtype=np.float32).tolist() for r in rows]
 
     def _embedded_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

@@ -4,19 +4,24 @@ Three collections per knowledge base name N (ASSISTANT_COLLECTION):
 
 - `N`: the chunks. Id = chunk id (a content hash), vector = its E5 embedding, document = its
   search text, metadata = the filter fields (kind, region, year, part, heading, article, title,
-  source, doc_id…). The collection's metadata records the embedding model.
+  source, doc_id…) plus what a reader needs to cache it: `chunk_seq`, `text_start` (where the text
+  starts in the search text) and `tokens` (its jieba tokens; not indexed). The collection's
+  metadata records the embedding model; its HNSW settings are the embedded base's.
 - `N__docs`: one record per document. Id = doc id; metadata = title, kind, region, year, source,
   sha256, `rev` (a hash of the content and the chunk ids), chunk count, model, tokenizer, when and
-  by which office, `state` (live or deleted: a tombstone); document = JSON with everything a
-  reader needs to cache the document: its full text, extra fields and every chunk (id, seq, text,
-  search text, jieba tokens, metadata). The collection's metadata holds the knowledge base's id
-  and its `generation`, a random value rewritten after every commit (the change marker).
+  by which office, `state` (live or deleted: a tombstone); document = JSON of the full text, the
+  extra fields and the chunk ids (the manifest). The collection's metadata holds the knowledge
+  base's id and its `generation`, a random value rewritten after every commit (the change marker).
 - `N__locks`: one record per document being written (id = doc id, owner, since when by the
   server's clock). `add` of an existing id is ignored by Chroma, so adding one is a
   create-if-absent: whoever's owner reads back holds the lock.
 
 A write commits by writing the document record, after every chunk it lists is on the server;
 readers use only chunks a committed record lists, so a document is never seen half-written.
+
+Records are kept small (no chunk texts) and their collection is compacted every few writes: the
+local Chroma re-reads every write not yet compacted on each request (1000 by default), so 100 KB
+records made each request ~50 ms slower per record written.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from .chroma_server import ServerConnection
 SCHEMA = 1
 LEASE_SECONDS = 600.0  # a lock older than this (server clock) is taken for a crashed writer's
 LOCK_WAIT_SECONDS = 120.0  # how long a writer waits for another office writing the same document
-RECORDS_PAGE = 50  # document records fetched per request (each holds its chunks' texts and tokens)
+RECORDS_PAGE = 50  # document records fetched per request (each holds a full text)
+CHUNKS_PAGE = 1000  # chunks fetched per request (texts, metadata and tokens, no vectors)
+RECORDS_SYNC_THRESHOLD = 10  # writes between two compactions of the records' collection
+INTERNAL_KEYS = ("chunk_seq", "text_start", "tokens")  # chunk metadata that is not the chunk's own
 LIVE, DELETED = "live", "deleted"
 
 
@@ -75,15 +83,15 @@ class SharedStore:
         self._cols[name] = col
         return col
 
-    def _create(self, name: str, metadata: dict):
+    def _create(self, name: str, metadata: dict, **options):
         """Create a collection or get the one another office created first."""
         col = self._get(name)
         if col is not None:
             return col
         client = self.conn.client()
         try:
-            col = self.conn.call(lambda: client.create_collection(name, metadata=metadata, embedding_function=None),
-                                 "创建集合 / create collection")
+            col = self.conn.call(lambda: client.create_collection(name, metadata=metadata, embedding_function=None,
+                                                                  **options), "创建集合 / create collection")
         except KnowledgeBaseError as exc:
             if "already exists" not in str(exc.__cause__ or ""):
                 raise
@@ -113,10 +121,20 @@ class SharedStore:
         return self._get(self.name)
 
     def ensure_chunks(self, model: str, hnsw: dict):
-        return self._create(self.name, {"embedding_model": model, "schema": SCHEMA, **hnsw})
+        """The chunks' collection: the embedded base's HNSW settings, no index on the tokens."""
+        from chromadb import HnswIndexConfig, Schema, StringInvertedIndexConfig, VectorIndexConfig
+
+        schema = Schema()
+        schema.create_index(config=VectorIndexConfig(space=hnsw.get("hnsw:space", "cosine"), hnsw=HnswIndexConfig(
+            max_neighbors=hnsw.get("hnsw:M", 16), ef_construction=hnsw.get("hnsw:construction_ef", 100),
+            ef_search=hnsw.get("hnsw:search_ef", 100))))
+        schema.delete_index(config=StringInvertedIndexConfig(), key="tokens")
+        return self._create(self.name, {"embedding_model": model, "schema": SCHEMA}, schema=schema)
 
     def ensure_docs(self):
-        return self._create(self.docs_name, {"kb_id": uuid.uuid4().hex, "schema": SCHEMA, "generation": ""})
+        return self._create(self.docs_name, {"kb_id": uuid.uuid4().hex, "schema": SCHEMA, "generation": ""},
+                            configuration={"hnsw": {"batch_size": RECORDS_SYNC_THRESHOLD,
+                                                    "sync_threshold": RECORDS_SYNC_THRESHOLD}})
 
     def drop_chunks(self) -> None:
         client = self.conn.client()
@@ -172,6 +190,17 @@ class SharedStore:
                 if meta.get("state", LIVE) != LIVE:
                     continue
                 out.append({"id": doc_id, "meta": meta, "body": json.loads(body or "{}")})
+        return out
+
+    def chunk_rows(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        """{chunk id: (search text, metadata)} of the chunks the server holds, in pages."""
+        out: dict[str, tuple[str, dict]] = {}
+        for i in range(0, len(ids), CHUNKS_PAGE):
+            page = ids[i:i + CHUNKS_PAGE]
+            got = self._call(self.name, lambda c: c.get(ids=page, include=["documents", "metadatas"]),
+                             "下载段落 / fetch chunks")
+            if got:
+                out.update((cid, (doc, meta)) for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]))
         return out
 
     def record_state(self, doc_id: str) -> RecordState | None:

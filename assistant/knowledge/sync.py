@@ -25,9 +25,9 @@ from ..errors import KnowledgeBaseError
 from .bm25 import tokenize, tokenizer_fingerprint
 from .catalog import Catalog, document_rev
 from .chroma_server import ServerConnection
-from .shared_store import LIVE, RecordState, SharedStore
+from .shared_store import INTERNAL_KEYS, LIVE, LockBusy, RecordState, SharedStore
 
-UPLOAD_BATCH = 256  # chunks per `add` (with their vectors: ~1 MB of JSON)
+UPLOAD_BATCH = 1000  # chunks per `add` (with their vectors: ~5 MB of JSON)
 Progress = Callable[[int, int, str], None]
 VectorSource = Callable[[list[dict], "Progress | None"], list[list[float]]]
 
@@ -38,7 +38,15 @@ class PullReport:
     fetched: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)  # differ from the server, not yet published
+    skipped: list[str] = field(default_factory=list)  # changed again while being fetched
     seconds: float = 0.0
+
+
+@dataclass
+class PublishReport:
+    published: list[str] = field(default_factory=list)
+    uploaded: int = 0  # chunks sent (with their vectors)
+    busy: list = field(default_factory=list)  # LockBusy: documents another office was writing
 
 
 class ServerSync:
@@ -101,9 +109,17 @@ class ServerSync:
                 page = fetch[i:i + 50]
                 if progress:
                     progress(i, len(fetch), f"同步 从服务器下载文件 {i}/{len(fetch)}")
-                self.catalog.apply_records([_catalog_record(r, r["meta"].get("tok") == tok)
-                                            for r in self.store.records(page)])
-                report.fetched += page
+                records = self.store.records(page)
+                chunks = self.store.chunk_rows([cid for r in records for cid in r["body"].get("chunks") or []])
+                ready = []
+                for record in records:
+                    listed = record["body"].get("chunks") or []
+                    if all(cid in chunks for cid in listed):
+                        ready.append(_catalog_record(record, chunks, record["meta"].get("tok") == tok))
+                    else:  # replaced meanwhile (its old chunks collected): the next pull takes the new one
+                        report.skipped.append(record["id"])
+                self.catalog.apply_records(ready)
+                report.fetched += [r["doc_id"] for r in ready]
             if progress and fetch:
                 progress(len(fetch), len(fetch), f"同步 已下载 {len(fetch)} 份文件")
             self.catalog.drop_documents(drop)
@@ -161,43 +177,70 @@ class ServerSync:
                 "Set this machine's embeddings to the server's model; to move every office to a new model, run "
                 "`python -m assistant reindex --yes` on one machine (rebuilds every vector on the server).")
 
-    def publish(self, doc_id: str, model_id: str, vectors: VectorSource, progress: Progress | None = None,
-                done: int = 0, total: int = 0) -> int:
-        """Put one local document on the server; returns how many chunks were uploaded."""
+    def publish(self, doc_ids: list[str], model_id: str, vectors: VectorSource,
+                progress: Progress | None = None) -> PublishReport:
+        """Put local documents on the server. First every chunk the server lacks is uploaded, in
+        large batches across documents (harmless before a commit: unlisted chunks are never
+        read); then each document is committed under its lock, after checking again that its
+        chunks are there (another office's commit of the same document may have collected some)."""
+        report = PublishReport()
         with self.lock:
-            doc = self.catalog.document(doc_id)
-            if doc is None:
-                return 0
-            rows = self.catalog.document_chunks(doc_id)
-            ids = [r["id"] for r in rows]
-            rev = document_rev(doc["sha256"], doc["source"], ids)
             self.check_model(model_id)
             self.store.ensure_chunks(model_id, self.hnsw)
             self.catalog.set_meta("embedding_model", model_id)
-            missing = [r for r in rows if r["id"] not in self.store.present(ids)]
-            embedded = vectors(missing, progress) if missing else []  # the slow part, outside the lock
-            by_id = {r["id"]: v for r, v in zip(missing, embedded)}
-            uploaded = 0
-            with self.store.lock(doc_id):
-                still = [r for r in rows if r["id"] not in self.store.present(ids)]
-                for i in range(0, len(still), UPLOAD_BATCH):
-                    batch = still[i:i + UPLOAD_BATCH]
-                    vecs = [by_id.get(r["id"]) for r in batch]
-                    if any(v is None for v in vecs):  # deleted on the server after the check above
-                        vecs = vectors(batch, None)
-                    self.store.add_chunks([r["id"] for r in batch], vecs, [r["search_text"] for r in batch],
-                                          [_chroma_meta(r["meta"]) for r in batch])
-                    uploaded += len(batch)
-                    if progress:
-                        progress(done + uploaded, total or len(still),
-                                 f"上传 {done + uploaded}/{total or len(still)} 段到服务器")
-                self.store.commit(doc_id, _record_meta(doc, rev, len(rows), model_id), _record_body(doc, rows))
-                if not self.catalog.get_meta("server_kb_id"):  # the first record of a new knowledge base
-                    self.catalog.set_meta("server_kb_id", self.store.kb_id())
-                self.store.bump()
-                self.store.collect_garbage(doc_id, set(ids))
-            self.catalog.mark_published(doc_id, rev, ids)
-            return uploaded
+            snapshots = []
+            for doc_id in doc_ids:
+                doc = self.catalog.document(doc_id)
+                if doc is not None:
+                    rows = self.catalog.document_chunks(doc_id)
+                    snapshots.append((doc, rows, document_rev(doc["sha256"], doc["source"], [r["id"] for r in rows])))
+            present = self.store.present([r["id"] for _, rows, _ in snapshots for r in rows])
+            missing = [r for _, rows, _ in snapshots for r in rows if r["id"] not in present]
+            started = time.monotonic()
+            total = len(missing)
+
+            def tell(done: int) -> None:
+                if progress:
+                    rate = done / max(time.monotonic() - started, 1e-6)
+                    progress(done, total, f"向量化并上传 {done}/{total} 段，约 {rate:.1f} 段/秒，"
+                                          f"预计还需 {(total - done) / rate if rate else 0:.0f} 秒")
+
+            for i in range(0, total, UPLOAD_BATCH):  # the slow part (embedding), outside any lock
+                window = missing[i:i + UPLOAD_BATCH]
+                self._upload(window, vectors(window, lambda d, n, _m, i=i: tell(i + d)))
+                report.uploaded += len(window)
+                tell(i + len(window))
+            for n, (doc, rows, rev) in enumerate(snapshots, 1):
+                try:
+                    self._commit(doc, rows, rev, model_id, vectors, report)
+                except LockBusy as exc:
+                    report.busy.append(exc)
+                if progress and len(snapshots) > 1:
+                    progress(n, len(snapshots), f"提交 {n}/{len(snapshots)} 份文件")
+        return report
+
+    def _upload(self, rows: list[dict], vecs: list) -> None:
+        self.store.add_chunks([r["id"] for r in rows], vecs, [r["search_text"] for r in rows],
+                              [_server_meta(r) for r in rows])
+
+    def _commit(self, doc: dict, rows: list[dict], rev: str, model_id: str, vectors: VectorSource,
+                report: PublishReport) -> None:
+        doc_id = doc["doc_id"]
+        ids = [r["id"] for r in rows]
+        with self.store.lock(doc_id):
+            present = self.store.present(ids)
+            still = [r for r in rows if r["id"] not in present]
+            for i in range(0, len(still), UPLOAD_BATCH):
+                window = still[i:i + UPLOAD_BATCH]
+                self._upload(window, vectors(window, None))
+                report.uploaded += len(window)
+            self.store.commit(doc_id, _record_meta(doc, rev, len(rows), model_id), _record_body(doc, rows))
+            if not self.catalog.get_meta("server_kb_id"):  # the first record of a new knowledge base
+                self.catalog.set_meta("server_kb_id", self.store.kb_id())
+            self.store.bump()
+            self.store.collect_garbage(doc_id, set(ids))
+        self.catalog.mark_published(doc_id, rev, ids)
+        report.published.append(doc_id)
 
     # -- remove --------------------------------------------------------------------------------
     def remove(self, doc: dict) -> list[str]:
@@ -217,6 +260,12 @@ def _chroma_meta(meta: dict) -> dict:
     return {k: v for k, v in meta.items() if v is not None and v != "" and isinstance(v, (str, int, float, bool))}
 
 
+def _server_meta(row: dict) -> dict:
+    """A chunk's metadata on the server: its filter fields and what a reader needs to cache it."""
+    return dict(_chroma_meta(row["meta"]), chunk_seq=row["seq"], text_start=len(row["search_text"]) - len(row["text"]),
+                tokens=row["tokens"])
+
+
 def _record_meta(doc: dict, rev: str, chunks: int, model_id: str) -> dict:
     return {"title": doc["title"], "kind": doc["kind"], "region": doc.get("region"), "year": doc.get("year"),
             "source": doc.get("source"), "sha256": doc.get("sha256"), "rev": rev, "chunks": chunks,
@@ -224,23 +273,24 @@ def _record_meta(doc: dict, rev: str, chunks: int, model_id: str) -> dict:
 
 
 def _record_body(doc: dict, rows: list[dict]) -> dict:
-    return {"v": 1,
+    return {"v": 2,
             "doc": {k: doc.get(k) for k in ("title", "kind", "region", "year", "source", "sha256", "extra")},
-            "text": doc["text"],
-            "chunks": [[r["id"], r["seq"], len(r["search_text"]) - len(r["text"]), r["search_text"], r["tokens"], r["meta"]]
-                       for r in rows]}
+            "text": doc["text"], "chunks": [r["id"] for r in rows]}
 
 
-def _catalog_record(record: dict, same_tokenizer: bool) -> dict:
-    """A server record in the catalog's shape; tokens made again when the tokenizer differs."""
+def _catalog_record(record: dict, chunks: dict[str, tuple[str, dict]], same_tokenizer: bool) -> dict:
+    """A server record and its chunks in the catalog's shape; tokens made again when the
+    tokenizer differs from this machine's."""
     body, meta = record["body"], record["meta"]
     doc = body.get("doc") or {}
-    chunks = []
-    for cid, seq, text_start, search_text, tokens, chunk_meta in body.get("chunks") or []:
-        if not same_tokenizer:
-            tokens = " ".join(tokenize(search_text))
-        chunks.append((cid, seq, search_text[text_start:], search_text, tokens, chunk_meta))
+    rows = []
+    for cid in body.get("chunks") or []:
+        search_text, chunk_meta = chunks[cid]
+        own = {k: v for k, v in chunk_meta.items() if k not in INTERNAL_KEYS}
+        tokens = chunk_meta.get("tokens", "") if same_tokenizer else " ".join(tokenize(search_text))
+        start = int(chunk_meta.get("text_start") or 0)
+        rows.append((cid, int(chunk_meta.get("chunk_seq") or 0), search_text[start:], search_text, tokens, own))
     return {"doc_id": record["id"], "rev": meta.get("rev", ""), "title": doc.get("title") or meta.get("title", ""),
             "kind": doc.get("kind") or meta.get("kind", ""), "region": doc.get("region"), "year": doc.get("year"),
             "source": doc.get("source"), "sha256": doc.get("sha256"), "extra": doc.get("extra") or {},
-            "text": body.get("text") or "", "chunks": chunks}
+            "text": body.get("text") or "", "chunks": rows}

@@ -90,7 +90,7 @@ def assert_consistent(records: dict, chunks: dict) -> None:
         if meta["state"] != "live":
             assert not [c for c, m in chunks.items() if m.get("doc_id") == doc_id], doc_id
             continue
-        listed = {c[0] for c in body["chunks"]}
+        listed = set(body["chunks"])
         on_server = {c for c, m in chunks.items() if m.get("doc_id") == doc_id}
         assert listed == on_server, doc_id
         assert meta["chunks"] == len(listed)
@@ -272,12 +272,18 @@ def test_server_killed_mid_upload_leaves_the_old_version_whole(office, tmp_path,
     assert (result.added, result.removed) == (41, 1)
     new_ids = a.catalog.chunk_ids(doc_id)
 
-    def kill_after_first_batch(done, total, message):
-        if message.startswith("上传") and done >= 8:
-            chroma.kill()
+    from assistant.knowledge.shared_store import SharedStore
 
+    real_add = SharedStore.add_chunks
+
+    def add_then_die(self, *args, **kwargs):  # the server goes down right after the first batch arrived
+        real_add(self, *args, **kwargs)
+        chroma.kill()
+
+    monkeypatch.setattr(SharedStore, "add_chunks", add_then_die)
     with pytest.raises(ServerUnavailable) as info:
-        a.embed_pending(progress=kill_after_first_batch)
+        a.embed_pending()
+    monkeypatch.setattr(SharedStore, "add_chunks", real_add)
     text = info.value.text()
     assert "连接不上 Chroma 服务器" in text and "python -m assistant embed" in text and TITLE in text
     assert "ConnectError" not in info.value.zh.split("：")[0]
@@ -288,7 +294,7 @@ def test_server_killed_mid_upload_leaves_the_old_version_whole(office, tmp_path,
     assert any("亮证执法" in h.text for h in b.search("亮证执法", k=3, kind="regulation"))
     assert all(h.id in old_ids for h in b.search("第5类行政执法事项工作日法制审核", k=10, mode="dense", kind="regulation"))
     records, chunks = server_view(chroma.url)
-    assert {c[0] for c in records[doc_id][1]["chunks"]} == old_ids
+    assert set(records[doc_id][1]["chunks"]) == old_ids
     assert 0 < len(set(chunks) - old_ids) < 41  # the first batch arrived, uncommitted: unused
 
     resumed = a.embed_pending()
@@ -456,7 +462,7 @@ def test_concurrent_writers_of_one_document_are_serialised(office, tmp_path, chr
     assert len(records) == 1
     assert_consistent(records, chunks)
     (doc_id, (meta, body)), = records.items()
-    winner = {c[0] for c in body["chunks"]}
+    winner = set(body["chunks"])
     assert winner in (a.catalog.chunk_ids(doc_id), b.catalog.chunk_ids(doc_id))  # one version, whole
     for kb in (a, b):  # the last commit wins, and the other office takes it at its next sync
         kb.sync_now()
