@@ -85,7 +85,7 @@ def interleaved(kbs: dict, queries: list[str], **kwargs) -> dict[str, list[float
 
 def lexical_probe(client, collection) -> dict:
     """Does the local server offer ranked lexical search? (the Search API; a sparse BM25 index)"""
-    from chromadb import K, Knn, Schema, Search, SparseVectorIndexConfig
+    from chromadb import Knn, Schema, Search, SparseVectorIndexConfig
 
     out = {}
     try:
@@ -93,14 +93,15 @@ def lexical_probe(client, collection) -> dict:
         out["search_api"] = "works"
     except Exception as exc:  # noqa: BLE001 - recorded
         out["search_api"] = f"{type(exc).__name__}: {str(exc)[:160]}"
-    try:
+    try:  # our own (jieba) sparse vectors would need a sparse index: Chroma's BM25 function keeps
+        # whole Chinese clauses as tokens (it splits on spaces and punctuation only)
         schema = Schema()
-        schema.create_index(config=SparseVectorIndexConfig(source_key=K.DOCUMENT, bm25=True), key="bm25_vec")
-        client.create_collection("probe_sparse_bm25", schema=schema)
-        out["sparse_bm25_index"] = "created"
-        client.delete_collection("probe_sparse_bm25")
+        schema.create_index(config=SparseVectorIndexConfig(), key="sparse_probe")
+        client.create_collection("probe_sparse_index", schema=schema)
+        out["sparse_index"] = "created"
+        client.delete_collection("probe_sparse_index")
     except Exception as exc:  # noqa: BLE001 - recorded
-        out["sparse_bm25_index"] = f"{type(exc).__name__}: {str(exc)[:160]}"
+        out["sparse_index"] = f"{type(exc).__name__}: {str(exc)[:160]}"
     return out
 
 
@@ -170,10 +171,12 @@ def main() -> None:
                 join["restart_first_pull_full_compare_s"] = round(first_pull_s, 2)
                 join["steady_state_check_ms"] = bl.summary_ms(steady)
                 # one document changed by office A, pulled by J
-                source = Path(files[0])
+                source = next(Path(f) for f in files if "第二条" in Path(f).read_text(encoding="utf-8"))
                 changed = tmp / "changed" / source.name
                 changed.parent.mkdir()
-                changed.write_text(source.read_text(encoding="utf-8").replace("。", "。 ", 1), encoding="utf-8")
+                text = source.read_text(encoding="utf-8")
+                cut = text.index("。", text.index("第二条"))  # one article changed: one chunk replaced
+                changed.write_text(text[:cut] + "（本条经修改）" + text[cut:], encoding="utf-8")
                 publish_s, rep = timed(lambda: ingest_paths(kb_a, [changed], kind="regulation"))
                 pull_s, report = timed(kb_j.sync_now)
                 join["one_changed_document"] = {"publish_s (office A: parse, embed new chunks, upload, commit)": round(publish_s, 2),

@@ -471,16 +471,32 @@ class KnowledgeBase:
         return self.embed_pending(progress)
 
     def _reindex_server(self, progress: Progress | None) -> int:
+        """Every office's vectors made again with this machine's model: the chunks' collection is
+        dropped and every document of the knowledge base published anew (texts from the cache,
+        just synced in full). Offices still on the old model are refused at their next write or
+        dense search, with the reason; their keyword search keeps working."""
         self.sync.pull(progress, full=True)
         embedder = self._embedder or make_embedder(self.settings)
-        with self._embed_lock, self.sync.lock:
-            self.sync.store.drop_chunks()
-            self.catalog.set_meta("embedding_model", "")
-            self.catalog.mark_all_pending()
-            self.catalog.forget_server()  # every document is published again, with the new vectors
         self._embeddings = CachedEmbeddings(embedder, VectorCache(self._cache_path))
-        self.catalog.set_meta("embedding_model", embedder.model_id)
-        return self.embed_pending(progress)
+        with self._embed_lock:
+            with self.sync.lock:
+                self.sync.store.drop_chunks()
+                self.catalog.mark_all_pending()
+                self.catalog.forget_server()
+                self.catalog.set_meta("embedding_model", embedder.model_id)
+            self.reused_vectors = 0
+            docs = [d["doc_id"] for d in self.catalog.documents()]
+            try:
+                report = self.sync.publish(docs, embedder.model_id,
+                                           lambda rows, bar: self._vectors_for(rows, bar), progress)
+            except (ServerUnavailable, ServerRefused) as exc:
+                raise self._held_back_error(exc, self.catalog.unpublished() or docs) from exc
+            finally:
+                self._unpublished = (-1, frozenset())
+            self.published = len(report.published)
+            if report.busy:
+                raise report.busy[0]
+            return report.uploaded
 
     # -- search --------------------------------------------------------------------------------
     def _bm25_index(self) -> BM25Index:
@@ -627,6 +643,7 @@ class KnowledgeBase:
             return None, []
         if self.sync:
             self.sync.conn.check()  # during the back-off after a failure: keywords only, at once
+            self._check_model(self.model_id)  # another office may have rebuilt the vectors with another model
         vector = self.embeddings.embed_query_array(query)
         if filters:
             keywords = self._keyword_index()  # the metadata arrays used for filtering

@@ -226,14 +226,27 @@ class Catalog:
             self._db.executemany("UPDATE chunks SET embedded=1 WHERE id=?", [(i,) for i in ids])
             self._db.execute("INSERT OR REPLACE INTO server_docs VALUES (?, ?)", (doc_id, rev))
 
-    def apply_records(self, records: list[dict]) -> None:
+    def _rev_now(self, doc_id: str) -> str | None:
+        row = self._db.execute("SELECT sha256, source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
+        return document_rev(row[0], row[1], ids)
+
+    def apply_records(self, records: list[dict]) -> list[str]:
         """Documents as the server has them, each replacing this machine's copy, in one
-        transaction. A record: {"doc_id", "rev", "title", "kind", "region", "year", "source",
-        "sha256", "text", "extra", "chunks": [(id, seq, text, search_text, tokens, meta)]}."""
+        transaction; returns the ids applied. A record: {"doc_id", "rev", "expect" (this machine's
+        revision when the pull was planned: a document ingested here since then is left alone),
+        "title", "kind", "region", "year", "source", "sha256", "text", "extra",
+        "chunks": [(id, seq, text, search_text, tokens, meta)]}."""
+        applied: list[str] = []
         if not records:
-            return
+            return applied
         with self.lock, self._db:
             for rec in records:
+                if self._rev_now(rec["doc_id"]) != rec.get("expect"):
+                    continue
+                applied.append(rec["doc_id"])
                 self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec["doc_id"],))
                 self._db.execute(
                     "INSERT INTO documents (doc_id, title, kind, region, year, source, sha256, text, extra, added_at) "
@@ -248,18 +261,27 @@ class Catalog:
                     [(cid, rec["doc_id"], seq, text, search_text, tokens, json.dumps(meta, ensure_ascii=False))
                      for cid, seq, text, search_text, tokens, meta in rec["chunks"]])
                 self._db.execute("INSERT OR REPLACE INTO server_docs VALUES (?, ?)", (rec["doc_id"], rec["rev"]))
-            self._bump()
+            if applied:
+                self._bump()
+        return applied
 
-    def drop_documents(self, doc_ids: list[str]) -> None:
-        """Documents removed on the server (by any office)."""
-        if not doc_ids:
-            return
+    def drop_documents(self, expected: dict[str, str]) -> list[str]:
+        """Documents removed on the server (by any office), each only if this machine's copy is
+        still the revision the pull saw ({doc_id: rev}); returns the ids dropped."""
+        dropped = []
+        if not expected:
+            return dropped
         with self.lock, self._db:
-            for doc_id in doc_ids:
+            for doc_id, rev in expected.items():
+                if self._rev_now(doc_id) != rev:
+                    continue
                 self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
                 self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
                 self._db.execute("DELETE FROM server_docs WHERE doc_id=?", (doc_id,))
-            self._bump()
+                dropped.append(doc_id)
+            if dropped:
+                self._bump()
+        return dropped
 
     def set_synced(self, revs: dict[str, str | None]) -> None:
         """Record (or, for None, forget) the server's revision of documents."""

@@ -102,7 +102,8 @@ class ServerSync:
             if model:
                 self.catalog.set_meta("embedding_model", model)
             states = self.store.states()
-            fetch, drop, marks, held = self._plan(states)
+            local = self.catalog.local_revs()
+            fetch, drop, marks, held = self._plan(states, local)
             report.held_back = held
             tok = tokenizer_fingerprint()
             for i in range(0, len(fetch), 50):
@@ -115,23 +116,23 @@ class ServerSync:
                 for record in records:
                     listed = record["body"].get("chunks") or []
                     if all(cid in chunks for cid in listed):
-                        ready.append(_catalog_record(record, chunks, record["meta"].get("tok") == tok))
+                        ready.append(dict(_catalog_record(record, chunks, record["meta"].get("tok") == tok),
+                                          expect=local.get(record["id"])))
                     else:  # replaced meanwhile (its old chunks collected): the next pull takes the new one
                         report.skipped.append(record["id"])
-                self.catalog.apply_records(ready)
-                report.fetched += [r["doc_id"] for r in ready]
+                applied = self.catalog.apply_records(ready)
+                report.fetched += applied
+                report.skipped += [r["doc_id"] for r in ready if r["doc_id"] not in applied]
             if progress and fetch:
                 progress(len(fetch), len(fetch), f"同步 已下载 {len(fetch)} 份文件")
-            self.catalog.drop_documents(drop)
-            report.dropped = drop
+            report.dropped = self.catalog.drop_documents({d: local[d] for d in drop})
             self.catalog.set_synced(marks)
             self._synced(generation)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _plan(self, states: dict[str, RecordState]):
+    def _plan(self, states: dict[str, RecordState], local: dict[str, str]):
         synced = self.catalog.synced_revs()
-        local = self.catalog.local_revs()
         fetch, drop, held = [], [], []
         marks: dict[str, str | None] = {}
         for doc_id, st in states.items():
@@ -184,39 +185,40 @@ class ServerSync:
         read); then each document is committed under its lock, after checking again that its
         chunks are there (another office's commit of the same document may have collected some)."""
         report = PublishReport()
-        with self.lock:
-            self.check_model(model_id)
-            self.store.ensure_chunks(model_id, self.hnsw)
-            self.catalog.set_meta("embedding_model", model_id)
-            snapshots = []
-            for doc_id in doc_ids:
-                doc = self.catalog.document(doc_id)
-                if doc is not None:
-                    rows = self.catalog.document_chunks(doc_id)
-                    snapshots.append((doc, rows, document_rev(doc["sha256"], doc["source"], [r["id"] for r in rows])))
-            present = self.store.present([r["id"] for _, rows, _ in snapshots for r in rows])
-            missing = [r for _, rows, _ in snapshots for r in rows if r["id"] not in present]
-            started = time.monotonic()
-            total = len(missing)
+        # no process-wide lock while embedding: pulls go on (and leave these documents alone)
+        self.check_model(model_id)
+        self.store.ensure_chunks(model_id, self.hnsw)
+        self.catalog.set_meta("embedding_model", model_id)
+        snapshots = []
+        for doc_id in doc_ids:
+            doc = self.catalog.document(doc_id)
+            if doc is not None:
+                rows = self.catalog.document_chunks(doc_id)
+                snapshots.append((doc, rows, document_rev(doc["sha256"], doc["source"], [r["id"] for r in rows])))
+        present = self.store.present([r["id"] for _, rows, _ in snapshots for r in rows])
+        missing = [r for _, rows, _ in snapshots for r in rows if r["id"] not in present]
+        started = time.monotonic()
+        total = len(missing)
 
-            def tell(done: int) -> None:
-                if progress:
-                    rate = done / max(time.monotonic() - started, 1e-6)
-                    progress(done, total, f"向量化并上传 {done}/{total} 段，约 {rate:.1f} 段/秒，"
-                                          f"预计还需 {(total - done) / rate if rate else 0:.0f} 秒")
+        def tell(done: int) -> None:
+            if progress:
+                rate = done / max(time.monotonic() - started, 1e-6)
+                progress(done, total, f"向量化并上传 {done}/{total} 段，约 {rate:.1f} 段/秒，"
+                                      f"预计还需 {(total - done) / rate if rate else 0:.0f} 秒")
 
-            for i in range(0, total, UPLOAD_BATCH):  # the slow part (embedding), outside any lock
-                window = missing[i:i + UPLOAD_BATCH]
-                self._upload(window, vectors(window, lambda d, n, _m, i=i: tell(i + d)))
-                report.uploaded += len(window)
-                tell(i + len(window))
-            for n, (doc, rows, rev) in enumerate(snapshots, 1):
-                try:
+        for i in range(0, total, UPLOAD_BATCH):  # the slow part (embedding), outside any lock
+            window = missing[i:i + UPLOAD_BATCH]
+            self._upload(window, vectors(window, lambda d, n, _m, i=i: tell(i + d)))
+            report.uploaded += len(window)
+            tell(i + len(window))
+        for n, (doc, rows, rev) in enumerate(snapshots, 1):
+            try:
+                with self.lock:
                     self._commit(doc, rows, rev, model_id, vectors, report)
-                except LockBusy as exc:
-                    report.busy.append(exc)
-                if progress and len(snapshots) > 1:
-                    progress(n, len(snapshots), f"提交 {n}/{len(snapshots)} 份文件")
+            except LockBusy as exc:
+                report.busy.append(exc)
+            if progress and len(snapshots) > 1:
+                progress(n, len(snapshots), f"提交 {n}/{len(snapshots)} 份文件")
         return report
 
     def _upload(self, rows: list[dict], vecs: list) -> None:

