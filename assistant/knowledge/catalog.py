@@ -220,6 +220,18 @@ class Catalog:
                                     "WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
         return [dict(r, meta=json.loads(r["meta"])) for r in rows]
 
+    def chunk_rows(self, ids: list[str]) -> dict[str, dict]:
+        """Chunks by id with all their fields (to publish them)."""
+        out: dict[str, dict] = {}
+        with self.lock:
+            for i in range(0, len(ids), 500):
+                batch = ids[i:i + 500]
+                marks = ",".join("?" * len(batch))
+                for r in self._db.execute(f"SELECT id, seq, text, search_text, tokens, meta, embedded FROM chunks "
+                                          f"WHERE id IN ({marks})", batch):
+                    out[r["id"]] = dict(r, meta=json.loads(r["meta"]))
+        return out
+
     def mark_published(self, doc_id: str, rev: str, ids: list[str]) -> None:
         """The document as it was read (`ids`, `rev`) is on the server."""
         with self.lock, self._db:

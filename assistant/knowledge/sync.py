@@ -181,24 +181,22 @@ class ServerSync:
     def publish(self, doc_ids: list[str], model_id: str, vectors: VectorSource,
                 progress: Progress | None = None) -> PublishReport:
         """Put local documents on the server. First every chunk the server lacks is uploaded, in
-        large batches across documents (harmless before a commit: unlisted chunks are never
-        read); then each document is committed under its lock, after checking again that its
-        chunks are there (another office's commit of the same document may have collected some)."""
+        batches of UPLOAD_BATCH across documents (harmless before a commit: unlisted chunks are
+        never read; only one batch is in memory at a time); then each document, as it is here
+        now, is committed under its lock after checking again that its chunks are there (another
+        office's commit of the same document may have collected some, or it changed here)."""
         report = PublishReport()
         # no process-wide lock while embedding: pulls go on (and leave these documents alone)
         self.check_model(model_id)
         self.store.ensure_chunks(model_id, self.hnsw)
         self.catalog.set_meta("embedding_model", model_id)
-        snapshots = []
+        missing_ids: list[tuple[str, str]] = []  # (doc id, chunk id) the server lacks
         for doc_id in doc_ids:
-            doc = self.catalog.document(doc_id)
-            if doc is not None:
-                rows = self.catalog.document_chunks(doc_id)
-                snapshots.append((doc, rows, document_rev(doc["sha256"], doc["source"], [r["id"] for r in rows])))
-        present = self.store.present([r["id"] for _, rows, _ in snapshots for r in rows])
-        missing = [r for _, rows, _ in snapshots for r in rows if r["id"] not in present]
+            ids = sorted(self.catalog.chunk_ids(doc_id))
+            present = self.store.present(ids)
+            missing_ids += [(doc_id, cid) for cid in ids if cid not in present]
         started = time.monotonic()
-        total = len(missing)
+        total = len(missing_ids)
 
         def tell(done: int) -> None:
             if progress:
@@ -207,28 +205,34 @@ class ServerSync:
                                       f"预计还需 {(total - done) / rate if rate else 0:.0f} 秒")
 
         for i in range(0, total, UPLOAD_BATCH):  # the slow part (embedding), outside any lock
-            window = missing[i:i + UPLOAD_BATCH]
-            self._upload(window, vectors(window, lambda d, n, _m, i=i: tell(i + d)))
-            report.uploaded += len(window)
-            tell(i + len(window))
-        for n, (doc, rows, rev) in enumerate(snapshots, 1):
+            wanted = missing_ids[i:i + UPLOAD_BATCH]
+            rows = self.catalog.chunk_rows([cid for _, cid in wanted])
+            window = [rows[cid] for _, cid in wanted if cid in rows]  # a re-ingest may have dropped some
+            if window:
+                self._upload(window, vectors(window, lambda d, n, _m, i=i: tell(i + d)))
+                report.uploaded += len(window)
+            tell(i + len(wanted))
+        for n, doc_id in enumerate(doc_ids, 1):
             try:
                 with self.lock:
-                    self._commit(doc, rows, rev, model_id, vectors, report)
+                    self._commit(doc_id, model_id, vectors, report)
             except LockBusy as exc:
                 report.busy.append(exc)
-            if progress and len(snapshots) > 1:
-                progress(n, len(snapshots), f"提交 {n}/{len(snapshots)} 份文件")
+            if progress and len(doc_ids) > 1:
+                progress(n, len(doc_ids), f"提交 {n}/{len(doc_ids)} 份文件")
         return report
 
     def _upload(self, rows: list[dict], vecs: list) -> None:
         self.store.add_chunks([r["id"] for r in rows], vecs, [r["search_text"] for r in rows],
                               [_server_meta(r) for r in rows])
 
-    def _commit(self, doc: dict, rows: list[dict], rev: str, model_id: str, vectors: VectorSource,
-                report: PublishReport) -> None:
-        doc_id = doc["doc_id"]
+    def _commit(self, doc_id: str, model_id: str, vectors: VectorSource, report: PublishReport) -> None:
+        doc = self.catalog.document(doc_id)
+        if doc is None:  # removed here meanwhile
+            return
+        rows = self.catalog.document_chunks(doc_id)
         ids = [r["id"] for r in rows]
+        rev = document_rev(doc["sha256"], doc["source"], ids)
         with self.store.lock(doc_id):
             present = self.store.present(ids)
             still = [r for r in rows if r["id"] not in present]

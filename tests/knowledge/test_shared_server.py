@@ -196,6 +196,22 @@ def test_two_office_processes_ingest_at_once(tmp_path, chroma, cli_env):
     result = cli(tmp_path / "a", cli_env, "reindex")
     assert result.returncode == 2 and "--yes" in result.stderr  # every office's vectors: asks first
 
+    # the server restarts mid-way: B keeps answering by keywords, then A removes its document
+    chroma.kill()
+    result = cli(tmp_path / "b", cli_env, "search", "示例条例 重大执法决定法制审核", "--format", "json", "--k", "3")
+    assert result.returncode == 0 and TITLE in {h["title"] for h in json.loads(result.stdout)}
+    assert "连接不上" in result.stderr
+    assert cli(tmp_path / "a", cli_env, "remove", TITLE).returncode == 2  # refused while down
+    chroma.start()
+    result = cli(tmp_path / "a", cli_env, "remove", TITLE)
+    assert result.returncode == 0, result.stderr
+    for mode in ("bm25", "dense"):
+        result = cli(tmp_path / "b", cli_env, "search", "示例条例 重大执法决定法制审核", "--kind", "regulation",
+                     "--mode", mode, "--format", "json", "--k", "10")
+        assert result.returncode == 0 and TITLE not in {h["title"] for h in json.loads(result.stdout)}, mode
+    records, chunks = server_view(chroma.url)
+    assert_consistent(records, chunks)
+
 
 # -- the server down ---------------------------------------------------------------------------------
 def test_server_down_keywords_keep_working_and_writes_wait(office, corpus, tmp_path, chroma, cli_env):
