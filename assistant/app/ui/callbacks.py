@@ -324,9 +324,10 @@ def _knowledge_base(ui, wb: Workbench, p: Panels) -> None:
             hits = ws.kb.search(query or "", k=8, kind=kind or None, year=int(year) if year.isdigit() else None)
         except AssistantError as exc:
             return error_text(exc)
+        note = f"⚠️ {hits.notice}\n\n" if getattr(hits, "notice", None) else ""  # server down: keywords only
         if not hits:
-            return "没有找到相关内容。"
-        return "\n\n".join(f"**{n}. {h.citation}**　<small>{KIND_ZH.get(h.kind, h.kind)} · {h.year or ''} · {h.region or ''} · "
+            return note + "没有找到相关内容。"
+        return note + "\n\n".join(f"**{n}. {h.citation}**　<small>{KIND_ZH.get(h.kind, h.kind)} · {h.year or ''} · {h.region or ''} · "
                            f"来源 {h.source or h.doc_id}，字符 {h.start}–{h.end}</small>\n\n> {h.text[:300]}"
                            for n, h in enumerate(hits, 1))
 
