@@ -1,6 +1,6 @@
 """The checks: pure functions of (text, inputs, registry, outline) → findings, shared by the CLI,
 the web app and the drafting loop. Figures (`figures`), citations (`citations`), the outline
-(`outline_check`), all behind `run_checks`."""
+(`outline_check`), 公文 punctuation (`punctuation`), all behind `run_checks`."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ _NAMES = {
     "mask_marks": ".marks",
     "mark_at": ".marks",
     "check_marks": ".marks",
+    "check_punctuation": ".punctuation",
+    "find_halfwidth": ".punctuation",
+    "fix_punctuation": ".punctuation",
+    "PunctFix": ".punctuation",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -55,3 +59,4 @@ if TYPE_CHECKING:
     from .outline_check import check_outline
     from .report_year import check_report_year
     from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks
+    from .punctuation import check_punctuation, find_halfwidth, fix_punctuation, PunctFix

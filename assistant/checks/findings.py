@@ -27,6 +27,7 @@ KIND_ZH = {
     "year_mismatch": "年份与报告年度不符",
     "draft_mark": "待处理的标记",
     "draft_replaced": "已自动更正",
+    "punctuation_halfwidth": "半角标点",
 }
 
 
