@@ -22,7 +22,7 @@ def bench(workspace):
 
 def test_whole_report_draft_is_split_into_sections(bench, seed_text):
     wb, rid = bench
-    draft, saved = wb.draft(rid, "all", offline=True)
+    draft, saved, _ = wb.draft(rid, "all", offline=True)
     assert saved == ["head", "一", "二", "三", "四", "tail"]
     text, spans = wb.whole_text(rid)
     assert text == draft.text
@@ -35,12 +35,25 @@ def test_whole_report_draft_is_split_into_sections(bench, seed_text):
 def test_subsection_draft_is_spliced_into_its_part(bench):
     wb, rid = bench
     wb.draft(rid, "all", offline=True)
-    before = wb.store.latest(rid, "一")
-    draft, saved = wb.draft(rid, "一/(六)", offline=True)
+    drafted = wb.store.latest(rid, "一")
+    head, _, rest = drafted.text.partition("(六)依法有效化解社会矛盾纠纷")
+    edited = wb.save(rid, "一", head + "(六)依法有效化解社会矛盾纠纷\n（待重写）\n" + rest[rest.find("(七)"):],
+                     drafted.version)
+    draft, saved, same = wb.draft(rid, "一/(六)", offline=True)
     after = wb.store.latest(rid, "一")
-    assert saved == ["一"] and after.version == before.version + 1
+    assert (saved, same) == (["一"], []) and after.version == edited.version + 1
+    assert after.text == drafted.text  # the subsection is back in its place, the rest as it was
     assert after.text.count("(六)依法有效化解社会矛盾纠纷") == 1
-    assert after.text.startswith("一、2023年推进法治政府建设的主要举措和成效")
+
+
+def test_a_draft_identical_to_the_latest_version_saves_nothing(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    versions = {k: wb.store.latest(rid, k).version for k in wb.section_keys(rid)}
+    draft, saved, same = wb.draft(rid, "二", offline=True)
+    assert (saved, same) == ([], ["二"]) and wb.store.latest(rid, "二").version == versions["二"]
+    assert "没有另存新版本" in reply(wb, rid, "起草第二部分")["reply"]
+    assert {k: wb.store.latest(rid, k).version for k in wb.section_keys(rid)} == versions
 
 
 def test_findings_are_relative_to_the_section(bench):
@@ -106,7 +119,7 @@ def test_uploads_are_checked_and_stored_safely(bench, tmp_path):
     bad.write_bytes(b"MZ")
     with pytest.raises(AssistantError) as info:
         wb.safe_upload(bad)
-    assert "不支持上传" in info.value.zh
+    assert "不能上传“run.exe”：只接受" in info.value.zh and info.value.hint_zh
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (wb.ws.settings.assistant_max_upload_mb * 1024 * 1024 + 1))
     with pytest.raises(AssistantError):
@@ -115,6 +128,8 @@ def test_uploads_are_checked_and_stored_safely(bench, tmp_path):
     odd.write_text("内容", encoding="utf-8")
     stored = wb.safe_upload(odd)
     assert stored.parent == wb.uploads and ";" not in stored.name and " " not in stored.name
+    assert wb.display_name(str(stored)) == "报告 (终稿)；rm -rf.txt"  # what screens show: the file's own name
+    assert wb.display_name("uploads/20250101-120000-abc123-去年报告.docx") == "去年报告.docx"
 
 
 def reply(wb, rid, message, selected=None, editor=None, base=None):
