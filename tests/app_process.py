@@ -52,9 +52,9 @@ class AppProcess:
         env.update(self.extra_env)
         return env
 
-    def start(self) -> "AppProcess":
+    def start(self, port: int | None = None) -> "AppProcess":
         assert self.proc is None, "already running"
-        self.port = free_port()
+        self.port = port or free_port()
         self.starts += 1
         log = open(self.log_path, "a", encoding="utf-8")
         log.write(f"\n===== start {self.starts} on port {self.port} =====\n")
@@ -82,9 +82,19 @@ class AppProcess:
             self.proc.wait(5)
         self.proc = None
 
-    def restart(self) -> "AppProcess":
+    def restart(self, same_port: bool = False) -> "AppProcess":
+        """Stop and start again; `same_port` keeps the address, so that an open tab stays on it."""
+        port = self.port if same_port else None
         self.stop()
-        return self.start()
+        return self.start(port)
+
+    def kill(self) -> None:
+        """kill -9: no clean-up, no goodbye."""
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait(10)
+        self.proc = None
 
     def log_tail(self, chars: int = 4000) -> str:
         try:

@@ -1,5 +1,5 @@
 """A draft's stream kept as it arrives, so that a crash or a kill mid-draft loses nothing the model
-sent: the text is written to the store about once a second while the model writes; at the next
+sent: the text is written to the store every quarter of a second while the model writes; at the next
 start an unfinished stream is offered back (`recovered_text`), with the figure tags the model
 wrote and nobody rendered marked 〔待补：数字〕 and its end marked 〔未写完〕.
 
@@ -13,7 +13,7 @@ import time
 
 from ..checks import make_mark
 
-FLUSH_SECONDS = 1.0
+FLUSH_SECONDS = 0.25
 
 
 class StreamKeeper:

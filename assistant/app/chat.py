@@ -29,7 +29,8 @@ class ChatMixin:
              base: int | None) -> Iterator[dict]:
         """Handle one chat message; yields events: {"reply": text so far} while working, and a
         final {"reply": …, "changed": [section keys], "diff": html | None, "base": the selected
-        section's version after the pre-save}; {"conflict": …} when the editor's text is stale."""
+        section's version after the pre-save, "presaved": [the selected key] when the editor's text
+        was saved first}; {"conflict": …} when the editor's text is stale (then nothing is done)."""
         from .chat_intent import parse_intent
 
         message = message.strip()
@@ -62,9 +63,8 @@ class ChatMixin:
             for event in self._handle(intent, report_id, report, selected, editor_text, new_base, emit):
                 last = event
                 yield event
-            changed = list(last.get("changed") or [])
             # the last event again, with the tab's base after the pre-save (the tab follows its save)
-            yield {**last, "changed": changed + [k for k in presaved if k not in changed], "base": new_base}
+            yield {**last, "base": new_base, "presaved": presaved}
             state["done"] = True
         except (AssistantError, LLMError) as exc:
             partial = getattr(exc, "partial_text", "")

@@ -149,11 +149,10 @@ def check_punctuation(text: str) -> list[Finding]:
     out = []
     for fixes in by_line.values():
         start, end = fixes[0].start, fixes[-1].end
-        marks = "".join(dict.fromkeys(f.old[0] for f in fixes))
-        shown = "、".join(f"“{m}”" for m in marks)
+        marks = "".join(f"「{m}」" for m in dict.fromkeys(f.old[0] for f in fixes))
         out.append(Finding(
             KIND, "info", start, end, text[start:end],
-            f"这一段有 {len(fixes)} 处半角标点（{shown}）：公文中的中文应使用全角标点（，；：？！（））。",
+            f"这一段有 {len(fixes)} 处半角标点{marks}，公文中应使用全角标点。",
             suggestion="改为全角标点（可一键更正）",
             details={"fixes": [[f.start - start, f.end - start, f.new] for f in fixes]}))
     return out

@@ -27,7 +27,7 @@ def test_one_note_per_paragraph_with_every_fix():
     findings = check_punctuation(text)
     assert [f.severity for f in findings] == ["info", "info"] and {f.kind for f in findings} == {"punctuation_halfwidth"}
     first = findings[0]
-    assert first.text == ",我市(街道)推进:" and "4 处半角标点" in first.message
+    assert first.text == ",我市(街道)推进:" and "4 处半角标点「,」「(」「)」「:」" in first.message
     fixed = first.text
     for start, end, new in reversed(first.details["fixes"]):
         fixed = fixed[:start] + new + fixed[end:]
