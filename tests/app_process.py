@@ -24,7 +24,8 @@ class AppProcess:
     """Start, stop and restart the app on a data dir; `url` is valid while it runs."""
 
     def __init__(self, data_dir: Path, vector_cache: Path, env: dict[str, str] | None = None,
-                 startup_timeout: float = 90.0) -> None:
+                 startup_timeout: float = 90.0, host: str = "127.0.0.1") -> None:
+        self.host = host  # another loopback address (127.0.0.2) is "exposed" to the app: login required
         self.data_dir = Path(data_dir)
         self.vector_cache = Path(vector_cache)
         self.extra_env = dict(env or {})
@@ -36,7 +37,7 @@ class AppProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://{self.host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
@@ -59,7 +60,7 @@ class AppProcess:
         log = open(self.log_path, "a", encoding="utf-8")
         log.write(f"\n===== start {self.starts} on port {self.port} =====\n")
         log.flush()
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--host", self.host, "--port", str(self.port)],
                                      cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         try:
