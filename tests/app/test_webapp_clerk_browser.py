@@ -179,6 +179,13 @@ def test_a_finding_is_selected_applied_and_the_export_asks_first(page, offline_a
 # -- reports: rename and delete ask first; the last one reopens --------------------------------------------
 def test_a_report_is_renamed_and_deleted_after_a_confirmation(page, offline_app):
     open_app(page, offline_app)
+    tab(page, "帮助")
+    help_page = page.locator("#help")
+    expect(help_page).to_contain_text("各页说明")
+    expect(help_page.locator("pre")).to_contain_text("OPENAI_BASE_URL=")  # one setting per line, readable
+    expect(help_page.locator("a[href='https://flk.npc.gov.cn/']")).to_have_count(0)
+    shot(page, "31-help")
+    tab(page, "起草与修改")
     open_report(page, "删除测试县", 2023)
     open_report(page, "另一个县", 2023)
     open_report(page, "删除测试县", 2023)  # opened again (the newest report is the other one)
