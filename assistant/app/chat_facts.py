@@ -97,13 +97,12 @@ def validity_answer(registry, title: str, year: int | None) -> str:
         lines = [f"{head}：**{entry.status}**（截至{today.year}年{today.month}月{today.day}日）。"]
         if res.cited_version and successor:
             lines.append(f"所问的是{res.cited_version}年版本；现行的是{successor.label}。")
+    elif successor:  # what replaced it, since when: that is the why
+        since = successor.effective or successor.promulgated
+        lines = [f"{head}：**已不再有效**（{entry.status}" + (f"，{why_now}" if entry.expires else "") + "）。",
+                 f"现行的是{successor.label}" + (f"，{_cn(since)}起施行" if since else "") + "；报告中应引用它。"]
     else:
-        lines = [f"{head}：**已不再有效**（{entry.status}）：{why_now}。"]
-        if successor:
-            since = successor.effective or successor.promulgated
-            lines.append(f"现行的是{successor.label}" + (f"，{_cn(since)}起施行" if since else "") + "；报告中应引用它。")
-        else:
-            lines.append("登记表中没有它的接续文件，引用前请核实是否有新的文件。")
+        lines = [f"{head}：**已不再有效**（{why_now}）。", "登记表中没有它的接续文件，引用前请核实是否有新的文件。"]
     if year:
         then_out, why_then = registry.outdated(entry, year)
         if then_out != now_out:

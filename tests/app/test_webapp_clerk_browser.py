@@ -183,7 +183,7 @@ def test_a_report_is_renamed_and_deleted_after_a_confirmation(page, offline_app)
     help_page = page.locator("#help")
     expect(help_page).to_contain_text("各页说明")
     expect(help_page.locator("pre")).to_contain_text("OPENAI_BASE_URL=")  # one setting per line, readable
-    expect(help_page.locator("a[href='https://flk.npc.gov.cn/']")).to_have_count(0)
+    expect(help_page.locator("a[href='https://platform.deepseek.com/']")).to_have_text("DeepSeek")
     shot(page, "31-help")
     tab(page, "起草与修改")
     open_report(page, "删除测试县", 2023)
