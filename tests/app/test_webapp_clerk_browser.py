@@ -98,7 +98,10 @@ def test_the_chat_answers_figures_from_the_inputs_and_validity_from_the_registry
 
 # -- a finding clicked, applied; the export asks first; the word diff ------------------------------------
 def test_a_finding_is_selected_applied_and_the_export_asks_first(page, offline_app):
-    open_app(page, offline_app)
+    open_app(page, offline_app)  # the first test of this app: no report yet
+    expect(page.locator("#report input")).to_have_value("")
+    page.locator("#draft-section").click()
+    expect(page.locator("#message")).to_contain_text("请先在上方新建或打开一份报告")
     open_report(page, "珲春市（建议测试）")
     load_sample_inputs(page)
     select_section(page, "一")
@@ -273,6 +276,18 @@ def test_the_editors_text_is_saved_before_a_draft(page, offline_app):
     expect(page.locator("#version-b input")).to_have_value(re.compile("^第3版 · 离线起草"))
     page.locator("#diff-btn").click()
     expect(page.locator("#diff del")).to_contain_text(["我加的一段话，还没有保存。"])
+
+    # switching to another part keeps the text typed in this one
+    editor(page).fill(editor(page).input_value() + "\n切换前写的。")
+    select_section(page, "三")
+    expect(page.locator("#message")).to_contain_text("在编辑框中的修改已先保存为第4版")
+    select_section(page, "二")
+    expect(editor(page)).to_have_value(re.compile("切换前写的。$"))
+    # 载入最新版本 over an edit keeps the edit as a backup
+    editor(page).fill(editor(page).input_value() + "\n载入前写的。")
+    page.locator("#reload").click()
+    expect(page.locator("#message")).to_contain_text("编辑框里原来的文字留作备份")
+    expect(page.locator("#backups")).to_contain_text("载入前写的。")
 
 
 def test_a_stale_tab_gets_the_conflict_screen(browser, offline_app):

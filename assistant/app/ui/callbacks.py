@@ -84,22 +84,31 @@ def _reports(ui, wb: Workbench, p: Panels) -> None:
                      ui.last_report]
     ui.demo.load(on_start, ui.last_report, start_outputs)
 
-    def on_report(value):
-        rid = rid_of(value)
-        return (*p.refresh_report(rid), *admin_values(rid), rid, *p.no_conflict())
+    def opened(rid, note=""):
+        """Values for `report_change` once `rid` is open (`note` is added to the section's message)."""
+        out = list(p.refresh_report(rid))
+        if note:
+            out[len(ui.section_outputs)] = (out[len(ui.section_outputs)] or "") + note  # the message
+        return (*out, *admin_values(rid), rid, *p.no_conflict())
+
+    def on_report(value, shown, text, base):
+        note = p.keep_editor(shown, text, base)  # the editor's text of the report it leaves is kept
+        return opened(rid_of(value), note)
 
     report_change = [*ui.report_outputs, ui.rename_region, ui.rename_year, ui.last_report, *ui.conflict_outputs]
-    ui.report_dd.input(on_report, ui.report_dd, report_change)
+    ui.report_dd.input(on_report, [ui.report_dd, ui.shown, ui.editor, ui.base], report_change)
 
-    def on_create(region, year):
+    def on_create(region, year, shown, text, base):
         try:
             rid = wb.create_report(region or "", year)
         except AssistantError as exc:
             return (gr.update(), *_keep(len(report_change) - len(ui.conflict_outputs)), *p.no_conflict(),
                     error_text(exc))
-        return (gr.update(choices=wb.report_choices(), value=rid), *on_report(rid), "")
+        note = p.keep_editor(shown, text, base)
+        return (gr.update(choices=wb.report_choices(), value=rid), *opened(rid, note), "")
 
-    ui.create_btn.click(on_create, [ui.region_tb, ui.year_nb], [ui.report_dd, *report_change, ui.report_msg])
+    ui.create_btn.click(on_create, [ui.region_tb, ui.year_nb, ui.shown, ui.editor, ui.base],
+                        [ui.report_dd, *report_change, ui.report_msg])
 
     def on_rename(value, region, year):
         rid = rid_of(value)
@@ -145,7 +154,7 @@ def _reports(ui, wb: Workbench, p: Panels) -> None:
             rid, msg = wb.last_report(), f"已删除“{gone['region']} {gone['year']}年”。"
         else:
             return (hide, "", gr.update(), *_keep(len(report_change)), "")
-        return (hide, "", gr.update(choices=wb.report_choices(), value=rid), *on_report(rid), msg)
+        return (hide, "", gr.update(choices=wb.report_choices(), value=rid), *opened(rid), msg)
 
     ui.confirm_report_yes.click(on_confirm_report, ui.pending_report,
                                 [ui.confirm_report, ui.pending_report, ui.report_dd, *report_change, ui.report_msg])
@@ -171,17 +180,26 @@ def _sections(ui, wb: Workbench, p: Panels) -> None:
                 "⚠️ 没有执行：编辑框里的修改与另一个窗口保存的版本冲突，请先在上方选择保留哪一份。",
                 *p.conflict_view(rid, key, mine, note))
 
-    def on_section(value, key):
+    def on_section(value, key, shown, text, base):
         rid = rid_of(value)
-        return (*p.load_section(rid, key), *p.no_conflict())
+        note = p.keep_editor(shown, text, base)  # the part it leaves keeps the editor's text
+        out = list(p.load_section(rid, key))
+        out[-1] = (out[-1] or "") + note
+        return (*out, *p.no_conflict())
 
-    ui.sections.input(on_section, [ui.report_dd, ui.sections], [*ui.section_outputs, *ui.conflict_outputs])
+    ui.sections.input(on_section, [ui.report_dd, ui.sections, ui.shown, ui.editor, ui.base],
+                      [*ui.section_outputs, *ui.conflict_outputs])
 
-    def on_reload(value, key):
+    def on_reload(value, key, text):
         rid = rid_of(value)
-        return reload(rid, key)
+        latest = wb.store.latest(rid, key) if rid is not None and key else None
+        note = None
+        if latest is not None and (text or "").strip() and text.strip("\n") != latest.text:
+            wb.store.keep_unsaved(rid, key, text.strip("\n"), "reload")  # replaced on request, still kept
+            note = f"已载入最新的{latest.label}；编辑框里原来的文字留作备份，见“版本历史”下方。"
+        return reload(rid, key, note)
 
-    ui.reload_btn.click(on_reload, [ui.report_dd, ui.sections], write)
+    ui.reload_btn.click(on_reload, [ui.report_dd, ui.sections, ui.editor], write)
 
     def on_save(value, key, text, base):
         rid = rid_of(value)
@@ -296,20 +314,25 @@ def _sections(ui, wb: Workbench, p: Panels) -> None:
     ui.merge_btn.click(on_merge, [ui.report_dd, ui.sections, ui.conflict_mine], write)
 
     # -- a draft cut off by a stop or a crash --------------------------------------------------------
-    def on_recover(value, key, recovery_id):
+    def on_recover(value, key, recovery_id, text, base):
         rid = rid_of(value)
+        try:
+            wb.save_if_changed(rid, key, text, base_of(base))
+        except ConflictError:
+            return conflict_only(rid, key, text)
         saved = wb.recover(rid, base_of(recovery_id))
         where = "、".join(wb.section_label(k) for k in saved) or "（与当前版本相同，没有另存）"
         return reload(rid, key if key in saved or not saved else saved[0],
                       f"已把中断时收到的文字恢复为新版本：{where}。请核对标注的问题，补写〔未写完〕处。")
 
-    def on_discard(value, key, recovery_id):
+    def on_discard(value, key, recovery_id, shown, text, base):
         rid = rid_of(value)
+        note = p.keep_editor(shown, text, base)
         wb.discard_recovery(rid, base_of(recovery_id))
-        return reload(rid, key, "已丢弃中断时收到的文字。")
+        return reload(rid, key, "已丢弃中断时收到的文字。" + note)
 
-    ui.recover_btn.click(on_recover, [ui.report_dd, ui.sections, ui.recovery_id], write)
-    ui.discard_btn.click(on_discard, [ui.report_dd, ui.sections, ui.recovery_id], write)
+    ui.recover_btn.click(on_recover, [ui.report_dd, ui.sections, ui.recovery_id, ui.editor, ui.base], write)
+    ui.discard_btn.click(on_discard, [ui.report_dd, ui.sections, ui.recovery_id, ui.shown, ui.editor, ui.base], write)
 
 
 def _versions(ui, wb: Workbench, p: Panels) -> None:
@@ -324,12 +347,13 @@ def _versions(ui, wb: Workbench, p: Panels) -> None:
     ui.next_change.click(None, None, None, js=CHANGE_JS % "i < 0 ? 0 : (i + 1) % n")
     ui.prev_change.click(None, None, None, js=CHANGE_JS % "i < 0 ? n - 1 : (i - 1 + n) % n")
 
-    def on_restore(value, key, version_id, base):
+    def on_restore(value, key, version_id, text, base):
         rid = rid_of(value)
         if rid is None or key is None or not version_id:
             return (gr.update(), *_keep(len(ui.section_outputs) - 1), "请先选择要恢复的版本 A。")
         try:
-            version = wb.restore(rid, key, int(version_id), base_of(base))
+            base = wb.save_if_changed(rid, key, text, base_of(base))  # the editor's text is a version first
+            version = wb.restore(rid, key, int(version_id), base)
         except ConflictError:
             return (gr.update(), *_keep(len(ui.section_outputs) - 1),
                     "⚠️ 这一部分已在另一个窗口保存过：请先点“载入最新版本”，再恢复。")
@@ -338,7 +362,8 @@ def _versions(ui, wb: Workbench, p: Panels) -> None:
         out = p.load_section(rid, key)
         return (gr.update(choices=p.section_choices(rid), value=key), *out[:-1], f"已恢复，保存为{version.label}。")
 
-    ui.restore_btn.click(on_restore, [ui.report_dd, ui.sections, ui.version_a, ui.base], [ui.sections, *ui.section_outputs])
+    ui.restore_btn.click(on_restore, [ui.report_dd, ui.sections, ui.version_a, ui.editor, ui.base],
+                         [ui.sections, *ui.section_outputs])
 
 
 def _chat(ui, wb: Workbench, p: Panels) -> None:

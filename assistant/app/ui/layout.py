@@ -50,6 +50,7 @@ def build_layout(wb: Workbench, exposed: bool = False) -> SimpleNamespace:
                 confirm_report_no = gr.Button("取消", elem_id="confirm-report-no")
         report_msg = gr.Markdown(elem_id="report-message")
     base = gr.Number(value=None, visible=False, precision=0, elem_id="base")  # the version the editor started from
+    shown = gr.Textbox(visible=False, elem_id="shown")  # "report id|section" the editor holds
     with gr.Tabs(elem_id="main-tabs") as main_tabs:
         with gr.Tab("起草与修改", id="write"):
             with gr.Row():
@@ -206,6 +207,6 @@ def build_layout(wb: Workbench, exposed: bool = False) -> SimpleNamespace:
             gr.Markdown(HELP, elem_id="help")
 
     section_outputs = [editor, base, marked, findings_df, sources_md, version_a, version_b, cited, backups_md,
-                       fix_section_btn, recovery, recovery_md, recovery_id, finding_md, apply_btn, message]
+                       fix_section_btn, recovery, recovery_md, recovery_id, finding_md, apply_btn, shown, message]
     report_outputs = [sections, *section_outputs, chatbot, inputs_msg, figures_df, notes_df]
     return SimpleNamespace(**{name: value for name, value in locals().items() if name not in ("wb", "now")})

@@ -45,7 +45,7 @@ class Panels:
         if report_id is None or key is None:
             return ("", None, marked_html("", []), findings_table([]), "", gr.update(choices=[], value=None),
                     gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", hidden, hidden, "", None,
-                    "", hidden, note or "")
+                    "", hidden, "", note or "")
         wb = self.wb
         latest = wb.store.latest(report_id, key)
         text = latest.text if latest else ""
@@ -72,7 +72,7 @@ class Panels:
                 backups_markdown(wb.backups(report_id, key)),
                 gr.update(visible=punct), gr.update(visible=bool(recover)),
                 recovery_text if recover else "", recover[0]["id"] if recover else None,
-                "", gr.update(visible=False), note)
+                "", gr.update(visible=False), f"{report_id}|{key}", note)
 
     def findings_view(self, report_id, key, text):
         """The findings of the editor's text (as it stands, saved or not) after the inputs changed:
@@ -131,6 +131,26 @@ class Panels:
                 "你的修改是在较早的版本上做的。两份文字都没有丢：左边是你的文字，右边是另一个窗口保存的版本，下面是两者的差别"
                 "（红色删除线是对方有而你没有的，绿色是你新写的）。请选择：" + (f"\n\n{note}" if note else ""))
         return gr.update(visible=True), head, mine or "", c["theirs"], c["diff"]
+
+    def keep_editor(self, shown, text, base) -> str:
+        """Before the editor is filled with another part or report: its text is saved to the part
+        it holds (`shown` = "report id|key"); a stale one is kept as a backup. Returns a note for the
+        message ("" when nothing needed saving)."""
+        from ..store import ConflictError
+
+        rid, _, key = (shown or "").partition("|")
+        rid = rid_of(rid)
+        if rid is None or not key or self.wb.store.report(rid) is None:
+            return ""
+        latest = self.wb.store.latest(rid, key)
+        if not (text or "").strip() or (latest and latest.text == text.strip("\n")):
+            return ""
+        label = self.wb.section_label(key)
+        try:
+            version = self.wb.save(rid, key, text, base_of(base))
+        except ConflictError:
+            return f"（{label}在编辑框中的修改与另一窗口保存的版本冲突，已留作备份，见该部分“版本历史”下方。）"
+        return f"（{label}在编辑框中的修改已先保存为{version.label}。）"
 
     @staticmethod
     def no_conflict():
