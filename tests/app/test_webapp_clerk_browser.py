@@ -69,6 +69,11 @@ def test_the_chat_answers_figures_from_the_inputs_and_validity_from_the_registry
     open_2024_report(page, registry_app, "珲春市（问答测试）")
     send_chat(page, "你好")
     expect(bot_messages(page).last).to_contain_text("我可以帮您起草")  # what it can do, not passages
+    send_chat(page, "搜索 行政执法")  # a long answer: the best hit in view, the others folded
+    found = bot_messages(page).last
+    expect(found.locator("details summary")).to_contain_text(re.compile(r"另有 \d+ 条相关内容"))
+    expect(found.locator("details")).not_to_have_attribute("open", "")
+    shot(page, "32-chat-search")
 
     send_chat(page, "今年行政复议受理了多少件？")
     answer = bot_messages(page).last

@@ -404,3 +404,14 @@ def test_the_chat_answers_figures_validity_and_greetings(bench):
     assert "我可以帮您" in reply(wb, rid, "你好")["reply"]
     answer = reply(wb, rid, "《优化营商环境条例》第一条")["reply"]
     assert "python -m" not in answer and "知识库" in answer  # the hint points to the tab, not a command
+
+
+def test_an_unclear_request_gets_help_and_a_search_keeps_the_best_hit_first(bench):
+    wb, rid = bench
+    answer = reply(wb, rid, "嗯嗯那个弄一下吧")["reply"]
+    assert answer.startswith("没太明白您的意思") and "起草全文" in answer  # what it can do, not passages
+    answer = reply(wb, rid, "搜索 行政执法")["reply"]
+    best, _, rest = answer.partition("<details>")
+    assert "行政执法" in best and "<summary>另有" in answer and "行政执法" in rest  # the others folded away
+    assert "hunchun-2023-rule-of-law-report.txt" in best  # the file's own name, no empty fields
+    assert "· ·" not in answer
