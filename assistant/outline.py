@@ -52,7 +52,8 @@ class Part(BaseModel):
     required: bool = True
     official: str
     heading: str
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)  # words that name this part in a heading
+    weak_keywords: list[str] = Field(default_factory=list)  # words that name it only when nothing else does
     must_contain: str = ""
     length: Length = Field(default_factory=Length)
     checks: list[PartCheck] = Field(default_factory=list)
@@ -71,6 +72,9 @@ class Numbering(BaseModel):
 class Outline(BaseModel):
     name: str
     basis: str = ""
+    # how a report's parts in another order than the outline's are reported: info when the basis
+    # prescribes the content but not the order (第二十五条), warning when the order is prescribed
+    order_severity: str = "info"
     title: str = "{region}{year}年法治政府建设年度报告"
     numbering: Numbering = Field(default_factory=Numbering)
     intro: str = ""
@@ -89,19 +93,61 @@ class Outline(BaseModel):
         return [p for p in self.parts if p.required]
 
     def classify_heading(self, title: str, position: int | None = None) -> int | None:
-        """Which part a level-1 heading is, by its words; the numeral decides only a tie."""
-        scores = {p.number: _keyword_score(title, p.keywords) for p in self.parts}
-        best = max(scores.values()) if scores else 0
-        if best <= 0:
-            if position is not None and position < len(self.parts):
-                return self.parts[position].number
-            return None
-        winners = [n for n, s in scores.items() if s == best]
-        if len(winners) > 1 and position is not None and position < len(self.parts):
-            by_position = self.parts[position].number
-            if by_position in winners:
-                return by_position
-        return winners[0]
+        """Which part one level-1 heading is, by its words (see `classify_parts` for a whole report)."""
+        return self.classify_parts([(title, "")], None if position is None else [position])[0]
+
+    def classify_parts(self, headings: list[tuple[str, str]], positions: list[int] | None = None) -> list[int | None]:
+        """Which part each level-1 heading (title, body) of a report is, by meaning:
+        1. the heading's words for a part ("存在的不足和原因" → 二, "第一责任" → 三); else the areas of
+           part 一 it names ("深化放管服改革，依法全面履行政府职能" → 一: a theme of the 举措和成效);
+           else a weak word (履行, 职责), which never outweighs the rest; a tie goes to the numeral;
+        2. a heading that names nothing: what its body speaks of;
+        3. still nothing: its neighbours — theme headings after (or right before) part 一's are
+           part 一 until another part begins — and only then its numeral, for a part no other
+           heading is."""
+        positions = positions if positions is not None else list(range(len(headings)))
+        by_position = [self.parts[p].number if p is not None and 0 <= p < len(self.parts) else None for p in positions]
+        out = [self._by_words(title, by_position[i]) for i, (title, _) in enumerate(headings)]
+        for i, (_, body) in enumerate(headings):
+            if out[i] is None and body:
+                out[i] = self._by_body(body[:1500])
+        for i in range(len(out)):
+            if out[i] is None:
+                before = next((p for p in reversed(out[:i]) if p is not None), None)
+                after = next((p for p in out[i + 1:] if p is not None), None)
+                if before == 1 or (before is None and after == 1):
+                    out[i] = 1
+        for i in range(len(out)):
+            if out[i] is None and by_position[i] is not None and by_position[i] not in out:
+                out[i] = by_position[i]
+        return out
+
+    def _by_words(self, text: str, tie: int | None) -> int | None:
+        """The part a heading names: its own keywords first, then part 一's areas, then weak words."""
+        for tier in ("keywords", "areas", "weak_keywords"):
+            if tier == "areas":
+                part1 = self.part(1)
+                if part1 is not None and any(_keyword_score(text, s.keywords) for s in part1.subsections):
+                    return part1.number
+                continue
+            scores = {p.number: _keyword_score(text, getattr(p, tier)) for p in self.parts}
+            best = max(scores.values(), default=0)
+            if best > 0:
+                winners = [n for n, s in scores.items() if s == best]
+                return tie if len(winners) > 1 and tie in winners else winners[0]
+        return None
+
+    def _by_body(self, body: str) -> int | None:
+        """The part a body speaks of, for a heading that names nothing: statistics about the areas
+        of part 一 are its 举措和成效; otherwise the part whose keywords it repeats clearly most."""
+        part1 = self.part(1)
+        areas = sum(1 for s in (part1.subsections if part1 else []) if any(k in body for k in s.keywords))
+        if part1 is not None and areas >= 2 and len(re.findall(r"\d+(?:\.\d+)?\s*[%件项次人个名家万亿]", body)) >= 2:
+            return part1.number
+        counts = sorted(((sum(body.count(k) for k in p.keywords if k), p.number) for p in self.parts), reverse=True)
+        if counts and counts[0][0] >= 2 and (len(counts) < 2 or counts[0][0] >= 2 * counts[1][0]):
+            return counts[0][1]
+        return None
 
     def classify_subsection(self, title: str, text: str = "") -> str | None:
         """The area of part 一 a subsection covers ('矛盾纠纷'…), from its title (then its text)."""
@@ -150,7 +196,7 @@ def _keyword_score(text: str, keywords: list[str]) -> float:
 def _load(path: str) -> Outline:
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return Outline.model_validate(data)
     except FileNotFoundError as exc:
         raise AssistantError(f"找不到提纲文件：{file}", f"Outline file not found: {file}",

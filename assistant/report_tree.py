@@ -237,9 +237,18 @@ def parse_report(text: str, classify=None) -> ReportTree:
     for open_section in stack:
         open_section.end = body_limit
         _trim_end(text, open_section)
-    # Paths and parts.
-    for position, top in enumerate(tree.sections):
-        top.part = classify(top.title, position) if top.level == 1 else None
+    # Paths and parts: a whole-report classifier (the outline's `classify_parts`) sees every
+    # level-1 heading with its body, so a heading that names nothing is read by its content and
+    # neighbours; a plain `classify(title, position)` sees one heading at a time.
+    tops = [s for s in tree.sections if s.level == 1]
+    whole = getattr(getattr(classify, "__self__", None), "classify_parts", None)
+    if whole is not None:
+        parts = whole([(s.title, text[s.heading_end:s.end]) for s in tops], list(range(len(tops))))
+    else:
+        parts = [classify(s.title, position) for position, s in enumerate(tops)]
+    by_section = {id(s): p for s, p in zip(tops, parts)}
+    for top in tree.sections:
+        top.part = by_section.get(id(top))
         for section in top.walk():
             section.part = top.part
     for top in tree.sections:

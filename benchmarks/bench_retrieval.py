@@ -107,18 +107,24 @@ def main() -> None:
                 order = np.argsort(-(matrix @ vector))[:K_DIAG]
                 exact_ids = [ids[i] for i in order]
                 rows_by_id = kb.catalog.chunks(exact_ids + top["bm2550"])
+                rows_by_id.update(kb.national.rows(top["bm2550"]))  # national articles (no vectors)
                 exact_ranks.append(first_rank([_as_hit(rows_by_id[c]) for c in exact_ids if c in rows_by_id], q["targets"]))
                 ann_overlap.append(len(set(top["dense"]) & set(exact_ids[:K_METRIC])) / K_METRIC)
                 # kb.search's hybrid fusion (as of this writing: union of the 50 best of each
                 # retriever, min-max normalised BM25 score and cosine, equal weights), fed the exact list
                 cos = {ids[i]: float(c) for i, c in zip(order, (matrix @ vector)[order])}
+                # kb.search's BM25 side: the catalog's and the national articles' (joint IDF); a
+                # national article has no vector and counts as the lowest cosine
+                national = dict(kb._national_candidates(q["query"], K_DIAG, {}, bm25))
                 candidates = list(dict.fromkeys(top["bm2550"] + exact_ids))
                 for cid in candidates:
-                    if cid not in cos:
+                    if cid not in cos and cid in id_pos:
                         cos[cid] = float(matrix[id_pos[cid]] @ vector)
-                scores = bm25.scores(q["query"])
-                lexical = _min_max({c: float(scores[bm25_pos[c]]) for c in candidates})
-                semantic = _min_max({c: cos[c] for c in candidates})
+                scores = bm25.scores(q["query"], kb.national.ensure())
+                lexical = _min_max({c: float(scores[bm25_pos[c]]) if c in bm25_pos else national.get(c, 0.0)
+                                    for c in candidates})
+                lowest = min(cos.values())
+                semantic = _min_max({c: cos.get(c, lowest) for c in candidates})
                 fused = sorted(candidates, key=lambda c: (-(0.5 * lexical[c] + 0.5 * semantic[c]), c))[:K_METRIC]
                 hybrid_exact_ranks.append(first_rank([_as_hit(rows_by_id[c]) for c in fused if c in rows_by_id],
                                                      q["targets"]))

@@ -11,6 +11,7 @@ import sys
 
 for key, value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}.items():
     os.environ.setdefault(key, value)  # nothing phones home (the same defaults as assistant/privacy.py)
+sys.modules.setdefault("mcp", None)  # as assistant/privacy.py: gradio would import the installed mcp (~0.4 s)
 
 import gradio as gr  # noqa: E402
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-SCRIPTS = ["ingest", "search", "retrieval", "checks", "drafting", "app"]
+SCRIPTS = ["ingest", "search", "retrieval", "checks", "cli", "drafting", "app"]
 
 
 def goal_line(name: str) -> str:
@@ -36,6 +36,10 @@ def goal_line(name: str) -> str:
             line += (f"; guard < 100 ms: {_met(guard)}; stubborn ≤ 1 + rounds: {_met(stubborn)}; "
                      f"planted facts unmarked: {unmarked} ({_met(unmarked == 0)})")
         return line
+    if name == "cli":
+        parts = [f"{home}: one < 0.5 s {_met(r['goal']['one_met'])}, 30 < 3× one {_met(r['goal']['thirty_met'])}"
+                 for home, r in data.items() if isinstance(r, dict) and "goal" in r and "one_met" in r["goal"]]
+        return "; ".join(parts)
     if name == "checks":
         return (f"figures < 0.5 s: {_met(data['figures']['goal']['met'])}; "
                 f"citations < 0.2 s: {_met(data['citations']['goal']['met'])}")

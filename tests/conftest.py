@@ -56,12 +56,27 @@ def vector_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("vectors") / "vectors.sqlite3"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def national_index(tmp_path_factory):
+    """One keyword index of the national laws' articles for the run (building it takes ~10 s),
+    also for the app processes the tests start (they inherit the environment)."""
+    path = tmp_path_factory.mktemp("national") / "national-bm25"
+    previous = os.environ.get("ASSISTANT_NATIONAL_INDEX")
+    os.environ["ASSISTANT_NATIONAL_INDEX"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("ASSISTANT_NATIONAL_INDEX", None)
+    else:
+        os.environ["ASSISTANT_NATIONAL_INDEX"] = previous
+
+
 @pytest.fixture()
-def settings(tmp_path, monkeypatch, vector_cache):
+def settings(tmp_path, monkeypatch, vector_cache, national_index):
     from assistant.settings import Settings
 
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ASSISTANT_VECTOR_CACHE", str(vector_cache))
+    monkeypatch.setenv("ASSISTANT_NATIONAL_INDEX", str(national_index))
     for key in ("ASSISTANT_CHROMA_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "ASSISTANT_LLM_MODEL", "ASSISTANT_EMBEDDINGS"):
         monkeypatch.delenv(key, raising=False)
     return Settings(_env_file=None)

@@ -29,7 +29,7 @@ figures:
   - {id: g.zero, label: 零, value: 0, unit: 件}
   - {id: h.div, label: 除零, formula: "g.zero / g.zero * 100", unit: "%"}
   - {id: i.odd, label: 怪单位, value: 3, unit: 斤}
-  - {id: 中文编号, label: 编号不合规, value: 1, unit: 件}
+  - {id: 编号-不合规, label: 编号不合规, value: 1, unit: 件}
 notes:
   - {kind: work, text: 没写部分}
 """
@@ -50,7 +50,7 @@ def test_every_yaml_problem_reported_with_its_line(tmp_path):
         ("第10行", "error"): "缺少数值",
         ("第12行", "error"): "除以零",
         ("第13行", "warning"): "不常见的单位“斤”",
-        ("第14行", "error"): "只能用英文字母",
+        ("第14行", "error"): "只能用文字",
         ("第16行", "error"): "缺少所属部分",
     }
     for (line, severity), words in expected.items():
@@ -96,7 +96,7 @@ def test_xlsx_template_round_trip(tmp_path):
     inputs = load_inputs(path)
     assert inputs.report.region == "某县" and inputs.report.year == 2024
     assert inputs.display("review.rate") == "96.2%"
-    assert inputs.figure("screen").approx is True
+    assert inputs.figure("screen").approx == "约"  # 是 = about, no direction
     assert inputs.figure("review.accepted").section == "一/(六)/1"
     assert [(n.section, n.kind) for n in inputs.notes] == [("二", "cause"), ("四", "plan")]
     from openpyxl import load_workbook
@@ -132,11 +132,45 @@ def test_approx_written_in_chinese_and_a_bad_one_named(tmp_path):
 
     inputs = load_inputs_text("figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 是}\n"
                               "  - {id: b, label: 走访, value: 190, unit: 次, approx: 否}\n")
-    assert inputs.figure("a").approx is True and inputs.figure("b").approx is False
+    assert inputs.figure("a").approx == "约" and inputs.figure("b").approx is None
     with pytest.raises(InputsError) as info:
         load_inputs_text("figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 也许}\n"
                          "  - {id: r, label: 比率, formula: a / 2, unit: '%'}\n")
-    assert [p.zh for p in info.value.problems] == ["约数标记“也许”应为 是/否"]  # and no "unknown id a" after it
+    assert [p.zh for p in info.value.problems] == ["约数标记“也许”应为 余、近、约、以上，或 是/否"]  # and no "unknown id a"
+
+
+def test_approx_says_its_direction_and_is_written_that_way():
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text(
+        "figures:\n  - {id: a, label: 排查, value: 5900, unit: 次, approx: 余}\n"
+        "  - {id: b, label: 意见, value: 50, unit: 件, approx: 近}\n"
+        "  - {id: c, label: 受众, value: 3, unit: 万人次, approx: 余}\n"
+        "  - {id: d, label: 挽回损失, value: 2100, unit: 万元, approx: 余}\n"
+        "  - {id: e, label: 满意度, value: 95, unit: '%', approx: 以上}\n"
+        "  - {id: f, label: 资料, value: 1.2, unit: 万份, approx: true}\n"
+        "  - {id: g, label: 走访, value: 190, unit: 次, approx: 多}\n")
+    assert [inputs.figure(x).approx for x in "abcdefg"] == ["余", "近", "余", "余", "以上", "约", "余"]
+    assert [inputs.display(x) for x in "abcdefg"] == ["5900余次", "近50件", "3万余人次", "2100余万元", "95%以上",
+                                                      "约1.2万份", "190余次"]
+
+
+def test_figure_ids_may_be_chinese_in_yaml_and_excel(tmp_path):
+    from assistant.inputs import load_inputs_text
+
+    inputs = load_inputs_text("figures:\n  - {id: 复议.审结, label: 审结行政复议案件, value: 135, unit: 件}\n"
+                              "  - {id: 复议.纠错, label: 行政复议纠错, value: 29, unit: 件}\n"
+                              "  - {id: 复议.纠错率, label: 行政复议纠错率, formula: 复议.纠错 / 复议.审结 * 100,"
+                              " unit: '%', decimals: 1}\n")
+    assert inputs.display("复议.纠错率") == "21.5%"
+    assert inputs.formula_text("复议.纠错率") == "行政复议纠错 ÷ 审结行政复议案件 × 100"  # labels, not ids
+    path = _workbook(tmp_path, [("复议.审结", "审结行政复议案件", 135, "件"), ("复议.纠错", "行政复议纠错", 29, "件"),
+                                ("复议.纠错率", "行政复议纠错率", None, "%", None, "（复议.纠错）÷复议.审结×100", 1)])
+    assert load_inputs(path).display("复议.纠错率") == "21.5%"
+    with pytest.raises(InputsError) as info:  # still a word: no leading digit, no spaces or signs
+        load_inputs_text("figures:\n  - {id: 1复议, label: 受理, value: 3, unit: 件}\n"
+                         "  - {id: 复议 受理, label: 受理, value: 3, unit: 件}\n")
+    assert len(info.value.problems) == 2 and all("只能用文字" in p.zh for p in info.value.problems)
 
 
 def test_a_note_for_a_part_not_in_the_outline_is_a_warning():

@@ -26,6 +26,11 @@ _NAMES = {
     "findings_summary": ".messages",
     "help_text": ".messages",
     "llm_howto": ".messages",
+    "Reviewed": ".review",
+    "review_files": ".review",
+    "report_files": ".review",
+    "inputs_beside": ".review",
+    "write_review_xlsx": ".review",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -40,3 +45,4 @@ if TYPE_CHECKING:
     from .incidents import log_incident
     from .chat_facts import figure_answer, validity_answer
     from .messages import findings_summary, help_text, llm_howto
+    from .review import Reviewed, review_files, report_files, inputs_beside, write_review_xlsx

@@ -39,7 +39,8 @@ class CitedDocumentsMixin:
             dates = "，".join(x for x in (f"{e.promulgated}公布" if e.promulgated else "",
                                           f"{e.effective}施行" if e.effective else "") if x)
             lines.append(f"**《{e.title}》** {e.number or ''}　{dates}　"
-                         + (f"⚠️ {why}" if outdated else f"✓ {e.status}"))
+                         + (f"⚠️ {why}" if outdated else f"✓ {e.status}")
+                         + (f"　？效力状态存疑：{e.disputed}，请核实" if e.disputed else ""))
         else:
             lines.append(f"**《{title}》**：登记表未收录，无法核对标题和效力。")
         if article:
@@ -48,4 +49,5 @@ class CitedDocumentsMixin:
                 lines.append(f"**{found['heading']}**\n\n" + found["text"].replace("\n", "\n\n"))
             except AssistantError as exc:
                 lines.append(exc.zh)
+        lines.append(f"<small>{self.ws.registry.as_of_line()}更新方法见“帮助”。</small>")
         return "\n\n".join(lines)

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import AssistantError, InputsError
-from ..inputs import Inputs, load_inputs, load_inputs_text
+from ..inputs import Inputs, ensure_inputs_year, load_inputs, load_inputs_text, year_mismatches
 
 FIGURE_HEADERS = ["编号", "指标名称", "数值", "单位", "公式", "上年数值", "所属部分", "报告中写作"]
 FIGURE_WIDTHS = ["15%", "27%", "9%", "6%", "14%", "9%", "8%", "12%"]
@@ -22,12 +22,40 @@ class InputsMixin:
         stored = self.safe_upload(path, {".yaml", ".yml", ".xlsx"})
         inputs = load_inputs(stored)
         report = self.report(report_id)
+        ensure_inputs_year(inputs, report_year=report["year"])  # another year's figures are refused at once
         if inputs.report.region is None:
             inputs.report.region = report["region"]
         if inputs.report.year is None:
             inputs.report.year = report["year"]
         self.store.save_inputs(report_id, _dump(inputs.to_yaml_dict()), Path(path).name, f"上传 {Path(path).name}")
         return inputs
+
+    def load_sample_inputs(self, report_id: int) -> tuple[Inputs, int]:
+        """Load the sample inputs (corpus/inputs) of the open report's year; returns them and the
+        year loaded. Without a sample of that year, says which years there are."""
+        from ..inputs import sample_for_year, sample_years
+
+        folder = self.ws.settings.assistant_corpus_dir / "inputs"
+        year = self.report(report_id)["year"]
+        path = sample_for_year(folder, year)
+        if path is None:
+            years = "、".join(f"{y}年" for y in sample_years(folder)) or "无"
+            raise AssistantError(f"没有{year}年的示例数据（示例数据有：{years}）。示例数据是别的年度的，不能用于{year}年的报告；"
+                                 "要试用示例，请新建或打开示例年度的报告（如 珲春市 2023）。",
+                                 f"There are no sample inputs for {year} (samples: {years}).")
+        return self.load_inputs_file(report_id, path), year
+
+    def inputs_notices(self, report_id: int) -> list[str]:
+        """What does not go with the open report in its stored inputs: another year (loaded before
+        this was refused), another region."""
+        inputs, report = self.inputs(report_id), self.report(report_id)
+        if inputs is None:
+            return []
+        out = [m.zh for m in year_mismatches(inputs.report.year, report_year=report["year"])]
+        region = (inputs.report.region or "").strip()
+        if region and report["region"] and region not in report["region"] and report["region"] not in region:
+            out.append(f"输入数据是{region}的，当前报告是{report['region']}的：请确认用的是本地区的数据。")
+        return out
 
     def inputs(self, report_id: int) -> Inputs | None:
         row = self.store.inputs(report_id)

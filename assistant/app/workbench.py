@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..checks import Finding, run_checks, workspace_context
 from ..errors import AssistantError
+from ..inputs import ensure_inputs_year
 from ..report_tree import split_path
 from .autosave import StreamKeeper, recovered_text
 from .chat import ChatMixin
@@ -285,6 +286,7 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin, InputsMixin, Export
         if inputs is None:
             raise AssistantError("请先在“指标与素材”页上传本年度的输入数据（YAML 或 Excel）。",
                                  "Upload this year's inputs (YAML or Excel) on the inputs tab first.")
+        ensure_inputs_year(inputs, report_year=self.report(report_id)["year"])
         return DraftingService(self.ws, inputs)
 
     def draft(self, report_id: int, target: str, offline: bool | None = None, on_token=None, on_status=None):

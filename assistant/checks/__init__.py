@@ -35,6 +35,11 @@ _NAMES = {
     "check_citations": ".citations",
     "TextLookup": ".citations",
     "check_outline": ".outline_check",
+    "summarize": ".summary",
+    "ReportSummary": ".summary",
+    "SUMMARY_HEADERS": ".summary",
+    "format_table": ".summary",
+    "wrong_year": ".run",
     "check_report_year": ".report_year",
     "Mark": ".marks",
     "find_marks": ".marks",
@@ -57,6 +62,8 @@ if TYPE_CHECKING:
     from .figures import check_figures, FigureBinder, Binding, restate, expected_text
     from .citations import find_citations, find_titles, Citation, check_citations, TextLookup
     from .outline_check import check_outline
+    from .summary import summarize, ReportSummary, SUMMARY_HEADERS, format_table
+    from .run import wrong_year
     from .report_year import check_report_year
     from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks
     from .punctuation import check_punctuation, find_halfwidth, fix_punctuation, PunctFix

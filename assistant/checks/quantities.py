@@ -36,11 +36,14 @@ _CLAUSE_BREAK = "，,；;。！？!?：:、\n"
 _SENTENCE_BREAK = "。！？!?；;\n"
 _NOT_STAT_AFTER = re.compile(r"^(?:号|届|版|楼|级|线|是|大|中全会|周年)")  # 28号, 二十届, 2.0版, 二楼, 一是, 二十大
 
+_DAY_RANGE = r"(?:\s*[至到—–\-~～]+\s*(?:\d{1,2}月)?\d{1,2}[日号])?"  # "…1日至20日": the end of a range of days
 _EXCLUDE_PATTERNS = [
     r"《[^《》]*(?:《[^《》]*》[^《》]*)*》",  # titles (with one nesting level)
     r"(?<!\d)(?:19|20)\d{2}\s*[—–\-~～至]+\s*(?:19|20)\d{2}年?",  # periods 2021—2025年
-    r"(?<!\d)(?:19|20)\d{2}年(?:度|底|初|末)?(?:\d{1,2}月(?:\d{1,2}日)?)?",  # years and dates
-    r"(?<!\d)\d{1,2}月\d{1,2}日",
+    r"(?<!\d)(?:19|20)\d{2}年(?:度|底|初|末)?(?:\d{1,2}月(?:\d{1,2}[日号]" + _DAY_RANGE + ")?)?",  # years and dates
+    # a date, and a range of days that starts at one ("每月1日至20日", "3月1日—15日")
+    r"(?<!\d)\d{1,2}月\d{1,2}[日号]" + _DAY_RANGE,
+    r"(?<=每月)\d{1,2}[日号]" + _DAY_RANGE,
     r"(?<!\d)\d{1,2}月(?![份]?\d)(?!份额)",  # a month (not 个月)
     r"[〇零一二三四五六七八九]{4}年",
     r"[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d*号?",  # document numbers 〔2019〕28号
@@ -77,24 +80,56 @@ class Mention:
 
     def interval(self) -> tuple[Decimal, Decimal, bool, bool]:
         """(low, high, low inclusive, high inclusive) of the true values this wording allows."""
-        v, step = self.base_value, self.step
-        if self.approx == "above":
-            if any(w in self.text for w in _AT_LEAST):  # "达95%以上", "不少于1.5万户": at least X, no upper bound
-                return v, Decimal("Infinity"), True, False
-            round_step = max(step, round_step_of(self.value, step, self.base_value))
-            return v, v + round_step, False, False  # "5900余次": above X, below the next round step
-        if self.approx == "near":
-            return v * Decimal("0.9"), v, True, True
-        if self.approx == "about":  # "约5900次", "300人左右": X is the value rounded at its own precision
-            half = max(step, round_step_of(self.value, step, self.base_value)) / 2
-            return v - half, v + half, True, True
-        return v - step / 2, v + step / 2, True, True
+        at_least = self.approx == "above" and any(w in self.text for w in _AT_LEAST)
+        # "约21.5%": about a rate allows a unit of its last digit either way of the right rounding
+        step = self.step * 3 if self.approx == "about" and self.base_unit == PERCENT else self.step
+        return approx_interval(self.base_value, self.value, step, self.approx, at_least)
 
     def allows(self, true_value: Decimal) -> bool:
         low, high, low_in, high_in = self.interval()
         above_low = true_value >= low if low_in else true_value > low
         below_high = true_value <= high if high_in else true_value < high
         return above_low and below_high
+
+
+Interval = tuple[Decimal, Decimal, bool, bool]  # low, high, low inclusive, high inclusive
+
+
+def approx_interval(v: Decimal, written: Decimal, step: Decimal, approx: str | None, at_least: bool = False) -> Interval:
+    """The true values a number allows: `v` in base units, `written` as written (for its round
+    step), `step` its precision in base units, `approx` above | near | about | None."""
+    if approx == "above":
+        if at_least:  # "达95%以上", "不少于1.5万户": at least X, no upper bound
+            return v, Decimal("Infinity"), True, False
+        round_step = max(step, round_step_of(written, step, v))
+        return v, v + round_step, False, False  # "5900余次": above X, below the next round step
+    if approx == "near":
+        return v * Decimal("0.9"), v, True, True
+    if approx == "about":  # "约5900次", "300人左右": X is the value rounded at its own precision
+        half = max(step, round_step_of(written, step, v)) / 2
+        return v - half, v + half, True, True
+    return v - step / 2, v + step / 2, True, True
+
+
+# an input figure's approx word (余/近/约/以上) as the reader's kind of approximation
+_SOURCE_APPROX = {"余": ("above", False), "以上": ("above", True), "近": ("near", False), "约": ("about", False)}
+
+
+def source_interval(value: Decimal, scale: Decimal, approx: str) -> Interval:
+    """The true values an approximate input figure stands for: `value` in the figure's unit,
+    `scale` its unit's multiplier (万人次 → 10000), `approx` 余 | 近 | 约 | 以上."""
+    kind, at_least = _SOURCE_APPROX.get(approx, ("about", False))
+    exponent = value.normalize().as_tuple().exponent if value == value.to_integral_value() else value.as_tuple().exponent
+    step = Decimal(1).scaleb(min(0, int(exponent))) * scale
+    return approx_interval(value * scale, value, step, kind, at_least)
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
+    """Whether two intervals of true values share a value."""
+    (a0, a1, a0_in, a1_in), (b0, b1, b0_in, b1_in) = a, b
+    low, low_in = (a0, a0_in) if a0 > b0 else (b0, b0_in) if b0 > a0 else (a0, a0_in and b0_in)
+    high, high_in = (a1, a1_in) if a1 < b1 else (b1, b1_in) if b1 < a1 else (a1, a1_in and b1_in)
+    return low < high or (low == high and low_in and high_in)
 
 
 def round_step_of(value: Decimal, step: Decimal, base_value: Decimal) -> Decimal:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..inputs import Inputs
+from ..inputs import Inputs, year_mismatches
 from ..outline import Outline
 from ..registry import Registry
-from ..report_tree import parse_report
+from ..report_tree import ReportTree, parse_report
 from .citations.check import TextLookup, check_citations
 from .figures import check_figures
 from .findings import Finding, sort_findings
@@ -31,7 +31,9 @@ class CheckContext:
     registry: Registry | None = None
     outline: Outline | None = None
     texts: TextLookup | None = None  # regulation texts from the knowledge base
-    year: int | None = None
+    year: int | None = None  # the report's year, when the caller knows it (the open report, --year)
+    previous: str | None = None  # last year's report, when the caller follows one (drafting)
+    section: str | None = None  # the place a single section was written for (一/(六)), when known
     # (start, end, figure id) of numbers rendered from a figure's tag (drafting/figure_tags): such a
     # number is that figure by construction, so it is never "unsupported"
     figure_spans: list | None = None
@@ -45,6 +47,10 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
     year = ctx.year or (ctx.inputs.report.year if ctx.inputs else None) or tree.year
     findings: list[Finding] = check_marks(text)
     masked = mask_marks(text)
+    wrong = wrong_year(text, tree, ctx.inputs, ctx.year) if ctx.inputs is not None else []
+    findings += wrong
+    if wrong and not ctx.year:  # inputs of another year are one finding: the text is read as of its own year
+        year = stated_year(tree) or year
     if "figures" in only:
         findings += _tagged_are_supported(check_figures(masked, ctx.inputs, tree), ctx)
         findings += check_report_year(masked, tree, year, ctx.inputs.report.region if ctx.inputs else None)
@@ -54,7 +60,8 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
         for f in findings:  # a span that touches a mark shows the text as written
             f.text = text[f.start:f.end]
     if "outline" in only:
-        findings += check_outline(text, outline, tree, scope=scope, year=year)
+        findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous,
+                                  target=ctx.section)
     if "punctuation" in only:  # proofreading notes (half-width marks in Chinese text)
         findings += check_punctuation(text)
     return sort_findings(findings)
@@ -68,14 +75,43 @@ def _tagged_are_supported(findings: list[Finding], ctx: CheckContext) -> list[Fi
                                         and any(s <= f.start < e or f.start <= s < f.end for s, e, _ in spans))]
 
 
-def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
-                      figure_spans: list | None = None) -> CheckContext:
-    """The check context of a workspace: its registry, outline and knowledge-base texts."""
-    def texts(title: str, version: str | None):
-        try:
-            return ws.kb.regulation(title, version)
-        except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
-            return None
+def wrong_year(text: str, tree: ReportTree, inputs: Inputs, year: int | None) -> list[Finding]:
+    """Inputs of another year than the report's text (or the year given): an error naming both,
+    at the title (or the first mention of the text's year)."""
+    out = []
+    for mismatch in year_mismatches(inputs.report.year, text_year=stated_year(tree), report_year=year):
+        first_line = text.find("\n")
+        start, end = tree.title_span or (0, first_line if first_line > 0 else len(text))
+        if tree.title_span is None and mismatch.other == "报告正文":
+            at = text.find(f"{mismatch.other_year}年")
+            start, end = (at, at + 5) if at >= 0 else (start, end)
+        out.append(Finding("inputs_wrong_year", "error", start, end, text[start:end], mismatch.zh,
+                           expected=f"{mismatch.other_year}年的输入数据", found=f"{mismatch.inputs_year}年的输入数据",
+                           suggestion=f"换用{mismatch.other_year}年的输入数据",
+                           details={"inputs_year": mismatch.inputs_year, "year": mismatch.other_year}))
+    return out
 
+
+def stated_year(tree: ReportTree) -> int | None:
+    """The year the report says it is of: in its title or its opening, before the first part. A
+    part alone ("四、2025年推进法治政府建设的主要安排") states no report year (its 2025 is the next)."""
+    import re
+
+    from ..report_tree import ASIDE
+
+    for words in (tree.title or "", tree.preamble[:600]):
+        m = re.search(r"(?<!\d)(20\d{2}|19\d{2})年", ASIDE.sub(" ", words))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def workspace_context(ws, inputs: Inputs | None = None, year: int | None = None,
+                      figure_spans: list | None = None, texts: TextLookup | None = None) -> CheckContext:
+    """The check context of a workspace: its registry, outline and knowledge-base texts. A batch
+    of checks passes one `texts` (ws.regulation_texts()) to every context, so that the texts are
+    listed and parsed once for all of them."""
+    if texts is None:
+        texts = ws.regulation_texts()
     return CheckContext(inputs=inputs, registry=ws.registry, outline=ws.outline, texts=texts, year=year,
                         figure_spans=figure_spans)

@@ -26,7 +26,7 @@ def cmd_draft(args) -> int:
     〔待补〕〔待更新〕) or an error, or a request failed part-way (what was written is kept)."""
     from ..checks import format_text
     from ..drafting import DraftingService, attention_text, needs_attention, parts_needing_attention, write_draft
-    from ..inputs import load_inputs
+    from ..inputs import ensure_inputs_year, load_inputs
     from ..workspace import Workspace
 
     if args.out:
@@ -34,6 +34,7 @@ def cmd_draft(args) -> int:
     inputs = load_inputs(args.inputs)
     ws = Workspace()
     service = DraftingService(ws, inputs)
+    for warning in ensure_inputs_year(inputs, previous=service.previous_report(args.previous)): print(f"提醒：{warning}", file=sys.stderr)  # noqa: E701
     section = "all" if args.section in ("all", "全文") else "/".join(split_path(args.section))
     if section != "all":
         check_section(section, ws.outline)

@@ -20,8 +20,8 @@ def register(sub) -> None:
     c.add_argument("folder", type=Path)
     c.add_argument("--ingest", action="store_true", help="同时把文本加入知识库")
     c.set_defaults(handler=cmd_registry_lawrefbook)
-    c = rsub.add_parser("show", help="查看某部法规在登记表中的信息")
-    c.add_argument("title")
+    c = rsub.add_parser("show", help="查看某部法规在登记表中的信息（不写标题：登记表的来源、资料截至日期和更新方法）")
+    c.add_argument("title", nargs="?")
     c.add_argument("--year", type=int, help="报告年度（判断是否过时）")
     c.set_defaults(handler=cmd_registry_show)
 
@@ -55,15 +55,40 @@ def cmd_registry_lawrefbook(args) -> int:
 
 def cmd_registry_show(args) -> int:
     ws = workspace()
+    if not args.title:
+        print_sources(ws.registry)
+        return 0
     res = ws.registry.resolve(args.title, args.year)
     if not res:
         similar = ws.registry.similar(args.title)
         hint = "；".join(f"《{t}》" for t, _ in similar)
         print(f"登记表中没有《{args.title}》。" + (f"相近的标题：{hint}" if hint else ""))
+        print_sources(ws.registry, brief=True)
         return 1
     for e in res.versions:
         outdated, why = ws.registry.outdated(e, args.year)
         mark = "⚠ " + why if outdated else "✓"
-        print(f"《{e.title}》 {e.promulgated or ''} 公布，{e.effective or ''} 施行，{e.status} {e.number or ''} "
-              f"{('共' + str(e.articles) + '条') if e.articles else ''}  {mark}")
+        dates = "，".join(x for x in (f"{e.promulgated} 公布" if e.promulgated else "", f"{e.effective} 施行" if e.effective else "",
+                                      f"{e.repealed} 废止" if e.repealed else "") if x)
+        facts = "  ".join(x for x in (e.kind or "", e.region or "", dates, e.status, e.number or "",
+                                      f"共{e.articles}条" if e.articles else "") if x)
+        print(f"《{e.title}》 {facts}  {mark}")
+        if e.disputed:
+            print(f"  ？效力状态存疑：{e.disputed}，请核实。")
+        if e.note:
+            print(f"  注：{e.note}")
+        print(f"  来源：{e.source or '用户登记表'}")
+    print_sources(ws.registry, brief=True)
     return 0
+
+
+def print_sources(registry, brief: bool = False) -> None:
+    """Where the registry's facts come from, as of when, and how to bring them up to date."""
+    if brief:
+        print(f"（{registry.as_of_line()}来源和更新方法：python -m assistant registry show）")
+        return
+    print("法规登记表的来源（后者被前者覆盖：项目登记表 > 国家法律库 > LawRefBook 目录；数据目录的 registry.yaml 最优先）：")
+    for s in registry.sources:
+        when = f"资料截至 {s.as_of}" if s.as_of else "人工维护，无统一截至日期" if s.entries else "未提供"
+        print(f"- {s.name}：{s.entries} 条，{when}")
+        print(f"  更新：{s.update}")

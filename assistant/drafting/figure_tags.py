@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..checks import make_mark
-from ..inputs import Inputs, format_number
+from ..inputs import Inputs, format_number, with_approx
 
 Span = tuple[int, int, str]  # start, end (exclusive), figure id
 TAG = re.compile(r"[〔\[【［]\s*数\s*(\d{1,3})\s*[〕\]】］]")
@@ -53,18 +53,19 @@ def render_tags(text: str, tags: dict[str, str], inputs: Inputs) -> Rendered:
         length += m.start() - pos
         figure_id = tags.get(f"数{int(m.group(1))}")
         fig = inputs.figure(figure_id) if figure_id else None
+        consumed = 0
         if fig is None:
             piece = make_mark("待核实", f"数据标记“{m.group(0)}”没有对应的指标")
             result.unknown.append(m.group(0))
         elif inputs.value(fig.id) is None:
             piece = make_mark("待补", fig.label)
         else:
-            piece = _written(fig, inputs, before, after)
+            piece, consumed = _written(fig, inputs, before, after)
             spans.append((length, length + len(piece), fig.id))
             result.rendered += 1
         out.append(piece)
         length += len(piece)
-        pos = m.end()
+        pos = m.end() + consumed
     if not spans and not result.unknown and pos == 0:
         return result
     out.append(text[pos:])
@@ -73,18 +74,23 @@ def render_tags(text: str, tags: dict[str, str], inputs: Inputs) -> Rendered:
     return result
 
 
-def _written(fig, inputs: Inputs, before: str, after: str) -> str:
-    """The figure as the sentence around the tag needs it: no 余 after 约/近/超 (the sentence already
-    says it is approximate), no second unit when the model wrote the unit after the tag."""
+def _written(fig, inputs: Inputs, before: str, after: str) -> tuple[str, int]:
+    """The figure as the sentence around the tag needs it, and how many characters after the tag it
+    takes in: the unit and the approximation come from the inputs ("3万余人次", "近50件", "95%以上"),
+    so a unit the model wrote after the tag is replaced, not doubled; when the sentence already says
+    the figure is approximate (约/近/超 before it, 余/多/左右/以上 after it), the number is written bare."""
     number = format_number(inputs.value(fig.id), fig.decimals)
     unit = fig.unit or ""
-    tail = after.lstrip()
+    gap = len(after) - len(after.lstrip())
+    tail = after[gap:]
     said_approx = before.rstrip().endswith(_APPROX_BEFORE) or tail.startswith(("余", "多", "左右", "以上"))
-    approx = "余" if fig.approx and not said_approx else ""
     rest = tail[1:] if tail.startswith(("余", "多")) else tail
+    model_unit = ""
     if unit and (rest.startswith(unit) or (unit == "%" and rest.startswith("％"))):
-        unit = ""  # the model wrote the unit itself
-    return number + approx + unit
+        model_unit = rest[:len(unit)]
+    if said_approx:  # the sentence says it: the bare number, and the unit unless the model wrote it
+        return number + ("" if model_unit else unit), 0
+    return with_approx(number, unit, fig.approx), gap + len(model_unit) if model_unit else 0
 
 
 # -- spans through edits --------------------------------------------------------------------------------

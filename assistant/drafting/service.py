@@ -113,6 +113,7 @@ class DraftingService:
         self.outline = ws.outline
         self.year = inputs.report.year
         self.region = inputs.report.region
+        self._previous_text: str | None = None  # last year's report, once a draft has picked it
 
     # -- the previous report ----------------------------------------------------------------------
     def previous_report(self, ref: str | None = None) -> dict | None:
@@ -139,6 +140,7 @@ class DraftingService:
                                  "设置 OPENAI_BASE_URL 和 ASSISTANT_LLM_MODEL，或使用离线起草。",
                                  "Set OPENAI_BASE_URL and ASSISTANT_LLM_MODEL, or draft offline.")
         prev = self.previous_report(previous)
+        self._previous_text = prev["text"] if prev else None  # the outline check compares part 一 with it
         if llm is None:
             return self._offline(section, prev)
         return self._with_llm(section, prev, llm, on_token, on_status)
@@ -161,7 +163,7 @@ class DraftingService:
             sources.append(Source("report", prev["title"], "全文" if section == "all" else section,
                                   prev["text"][:300], prev["doc_id"]))
         draft = Draft(section, result.text, "offline", sources=sources, notes=notes)
-        draft.findings = self.check(draft.text, "report" if section == "all" else "section")
+        draft.findings = self.check(draft.text, "report" if section == "all" else "section", section=section)
         return draft
 
     def _with_llm(self, section: str, prev: dict | None, llm, on_token, on_status) -> Draft:
@@ -192,7 +194,7 @@ class DraftingService:
         draft.text, draft.figure_spans = _join(pieces)
         # the whole text once more: what only the whole shows is marked too (never replaced here)
         marked_before = len(draft.marked)
-        guarded, findings = guard_until_clean(draft.text, lambda t, sp: self.check(t, "report" if section == "all" else "section", sp),
+        guarded, findings = guard_until_clean(draft.text, lambda t, sp: self.check(t, "report" if section == "all" else "section", sp, section),
                                               draft.figure_spans, replace=False)
         if guarded.changed:
             draft.replaced = _moved(draft.replaced, guarded.edits)
@@ -360,7 +362,7 @@ class DraftingService:
     def _repair(self, draft: Draft, llm, messages, task: _Task, on_token, on_status) -> Draft:
         rounds = self.ws.settings.assistant_repair_rounds
         for n in range(rounds + 1):
-            findings = self.check(draft.text, "section", draft.figure_spans)
+            findings = self.check(draft.text, "section", draft.figure_spans, task.target)
             draft.findings = findings
             todo = [f for f in findings if repairable(f)]
             if not todo or n == rounds:
@@ -402,7 +404,7 @@ class DraftingService:
             draft.text = draft.text.rstrip() + UNFINISHED
             draft.truncated = True
             draft.notes.append("没有写完，已在截断处标〔未写完〕。")
-        guarded, findings = guard_until_clean(draft.text, lambda t, sp: self.check(t, "section", sp),
+        guarded, findings = guard_until_clean(draft.text, lambda t, sp: self.check(t, "section", sp, draft.section),
                                               draft.figure_spans)
         draft.text, draft.figure_spans = guarded.text, guarded.spans
         draft.replaced += guarded.replaced
@@ -451,8 +453,14 @@ class DraftingService:
         return self._finish(draft)
 
     # -- helpers ------------------------------------------------------------------------------------
-    def check(self, text: str, scope: str = "auto", figure_spans: list[Span] | None = None) -> list[Finding]:
-        return run_checks(text, workspace_context(self.ws, self.inputs, self.year, figure_spans), scope=scope)
+    def check(self, text: str, scope: str = "auto", figure_spans: list[Span] | None = None,
+              section: str | None = None) -> list[Finding]:
+        """The checks of a draft: with last year's report when one is followed (a whole report is
+        compared with its areas), and with the place a single section was written for."""
+        ctx = workspace_context(self.ws, self.inputs, self.year, figure_spans)
+        ctx.previous = self._previous_text
+        ctx.section = None if section in (None, "all") else "/".join(split_path(section))
+        return run_checks(text, ctx, scope=scope)
 
     def _heading_for(self, target: str) -> str:
         tokens = split_path(target)

@@ -1,7 +1,8 @@
 """Notes for reviewers attached to the exported Word file, as Word comments: each mark left in the
-text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, always), and on request each figure's input id
-and value and each citation's status. A number rendered from a figure's tag (a span of the
-stored version) names that figure without guessing; other numbers are bound by their words."""
+text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, always), and on request each figure's label and
+value (a formula by the labels of the figures it uses) and each citation's status. A number
+rendered from a figure's tag (a span of the stored version) names that figure without guessing;
+other numbers are bound by their words."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def review_comments(text: str, inputs: Inputs | None, registry: Registry | None,
         fig = inputs.figure(tagged) if tagged else None
         b = bindings.get(i)
         if fig is not None:
-            note = f"指标 {fig.id}（{fig.label}）= {inputs.display(fig.id)}，由数据标记生成"
+            note = f"指标“{fig.label}”= {inputs.display(fig.id)}，由数据标记生成"
             if b is not None and b.figure.id == fig.id and not b.consistent:
                 note += "，但与正文写法不一致！"
             elif b is not None and b.figure.id != fig.id:
@@ -46,10 +47,10 @@ def review_comments(text: str, inputs: Inputs | None, registry: Registry | None,
             note = "未在本年度输入数据中找到对应指标，请核实来源。" if inputs else "未提供输入数据，未核对。"
         else:
             mark = "一致" if b.consistent else "不一致！"
-            note = f"指标 {b.figure.id}（{b.figure.label}）= {inputs.display(b.figure.id)}，{mark}"
+            note = f"指标“{b.figure.label}”= {inputs.display(b.figure.id)}，{mark}"
             fig = b.figure
         if fig is not None and fig.formula:
-            note += f"；公式 {fig.formula}"
+            note += f"；按 {inputs.formula_text(fig.id)} 计算"
         comments.append(DocComment(m.start, m.end, note))
     if registry is not None:
         for cit in find_citations(masked):

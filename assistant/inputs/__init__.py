@@ -1,5 +1,5 @@
-"""The inputs: this year"s statistics (figures) and work notes, read from YAML or Excel and
-validated (every problem at once, each with its place)."""
+"""The inputs: this year's statistics (figures) and work notes, read from YAML or Excel and
+validated (every problem at once, each with its place); `years` tells inputs of another year."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ _NAMES = {
     "validate": ".validation",
     "Formula": ".formulas",
     "FormulaError": ".formulas",
+    "YearMismatch": ".years",
+    "year_mismatches": ".years",
+    "ensure_inputs_year": ".years",
+    "sample_for_year": ".years",
+    "sample_years": ".years",
+    "parse_approx": ".model",
+    "with_approx": ".model",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -34,3 +41,5 @@ if TYPE_CHECKING:
     from .excel import write_template, read_xlsx
     from .validation import validate
     from .formulas import Formula, FormulaError
+    from .years import YearMismatch, year_mismatches, ensure_inputs_year, sample_for_year, sample_years
+    from .model import parse_approx, with_approx

@@ -12,6 +12,8 @@ from .excel import read_xlsx
 from .model import Inputs, Problem
 from .validation import Where, validate
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there: about 8× faster
+
 
 def load_inputs(path: str | Path) -> Inputs:
     """Read and validate inputs; raises InputsError listing every problem found."""
@@ -49,8 +51,12 @@ def _read_yaml(path: Path):
 
 def _parse_yaml_text(text: str, name: str):
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
+        loader = _Loader(text)  # one parse: the node tree (for line numbers) and the data built from it
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else name

@@ -1,4 +1,5 @@
-"""Formulas of derived figures: `mediation.resolved / mediation.accepted * 100`.
+"""Formulas of derived figures: `mediation.resolved / mediation.accepted * 100`, or over Chinese
+ids: `(复议.撤销 + 复议.变更) / 复议.审结 * 100`.
 
 Parsed with Python's own `ast` after the figure ids are swapped for safe names; only numbers,
 ids, + - * / and parentheses are allowed. Evaluated in Decimal, so 408/416*100 is exact enough
@@ -11,7 +12,7 @@ import ast
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 
-ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
+ID_RE = re.compile(r"[^\W\d]\w*(?:\.\w+)*")  # letters of any script, digits, _, joined by dots
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd,
             ast.Constant, ast.Name, ast.Load)
 
@@ -45,6 +46,11 @@ class Formula:
                 raise FormulaError(f"公式中有不能计算的内容：{source}")
         self._tree = tree
         self._names = {v: k for k, v in names.items()}
+
+    def render(self, names: dict[str, str]) -> str:
+        """The formula for a reader: each id replaced by its name, × and ÷ for * and /."""
+        text = ID_RE.sub(lambda m: names.get(m.group(0), m.group(0)), self.source)
+        return re.sub(r"\s*([*×])\s*", " × ", re.sub(r"\s*([/÷])\s*", " ÷ ", text)).strip()
 
     def evaluate(self, values: dict[str, Decimal]) -> Decimal:
         """Raises FormulaError on division by zero or a missing id."""

@@ -1,7 +1,8 @@
 """The inputs model: this year's statistics (figures) and work notes per outline section.
 
     report:   region, year, title, issuer (落款), date (成文日期), recipient (主送机关)
-    figures:  id, label, value | formula (+ decimals), unit, approx, section, department,
+    figures:  id (ASCII or Chinese: mediation.accepted, 复议.受理), label, value | formula
+              (+ decimals), unit, approx (余 | 近 | 约 | 以上; true = 约), section, department,
               basis (统计口径), previous (上年数值), aliases (other wordings), note
     notes:    section (一/(六)/2, 二, 四 … or an area of part 一 such as 矛盾纠纷), kind
               (work/problem/cause/duty/plan/other), title (a heading to use), text
@@ -16,12 +17,38 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ..units import is_known
 from .formulas import Formula
 
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$")
+# a figure id: words (letters of any script, digits, _) joined by dots; it starts with a letter
+ID_PATTERN = re.compile(r"^[^\W\d]\w*(?:\.\w+)*$")
+# how a source figure is approximate: 余 = a little above (5900余次), 近 = a little below (近50件),
+# 约 = about, either way (约1.5万人次), 以上 = at least (95%以上). `approx: true` means 约.
+APPROX = ("余", "近", "约", "以上")
+_APPROX_SYNONYMS = {"多": "余", "超": "余", "超过": "余", "将近": "近", "接近": "近", "左右": "约", "大约": "约",
+                    "上下": "约", "不少于": "以上", "不低于": "以上", "至少": "以上"}
+_APPROX_YES = ("是", "1", "true", "yes", "y", "对")
+_APPROX_NO = ("否", "0", "false", "no", "n", "")
+
+
+def parse_approx(value) -> str | None:
+    """余/近/约/以上 (or a synonym), yes (= 约) or no (= None); ValueError for anything else."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "约"
+    text = str(value).strip()
+    if text in APPROX:
+        return text
+    if text in _APPROX_SYNONYMS:
+        return _APPROX_SYNONYMS[text]
+    if text.lower() in _APPROX_YES:
+        return "约"
+    if text.lower() in _APPROX_NO:
+        return None
+    raise ValueError(f"approx must be 余, 近, 约, 以上 or yes/no, got {value!r}")
 NOTE_KINDS = {
     "work": "举措", "problem": "问题", "cause": "原因", "duty": "履职", "plan": "安排", "other": "其他",
 }
@@ -64,7 +91,7 @@ class Figure(BaseModel):
     label: str
     value: Decimal | None = None
     unit: str | None = None
-    approx: bool = False
+    approx: str | None = None  # 余 | 近 | 约 | 以上 (see APPROX)
     formula: str | None = None
     decimals: int | None = None
     section: str | None = None
@@ -73,6 +100,11 @@ class Figure(BaseModel):
     previous: Decimal | None = None  # 上年数值
     aliases: list[str] = Field(default_factory=list)
     note: str | None = None
+
+    @field_validator("approx", mode="before")
+    @classmethod
+    def _approx(cls, value):
+        return parse_approx(value)
 
     @property
     def labels(self) -> list[str]:
@@ -125,10 +157,18 @@ class Inputs:
         return self._formulas.get(figure_id)
 
     def display(self, figure_id: str, decimals: int | None = None) -> str:
-        """The value as a report writes it: '98%', '5900余次', '1.2万件' is left to the writer."""
+        """The value as a report writes it: '98%', '5900余次', '3万余人次', '近50件', '约1.2万份'."""
         fig = self._by_id[figure_id]
         value = self.value(figure_id)
-        return format_number(value, fig.decimals if decimals is None else decimals, fig.approx) + (fig.unit or "")
+        return with_approx(format_number(value, fig.decimals if decimals is None else decimals), fig.unit, fig.approx)
+
+    def formula_text(self, figure_id: str) -> str | None:
+        """The figure's formula with the labels of the figures it uses, for messages:
+        "（审结行政复议案件 − 行政复议维持）÷ 审结行政复议案件 × 100"."""
+        formula = self._formulas.get(figure_id)
+        if formula is None:
+            return None
+        return formula.render({i: (self._by_id[i].label if i in self._by_id else i) for i in formula.ids})
 
     def notes_for(self, section: str, kinds: tuple[str, ...] | None = None) -> list[Note]:
         return [n for n in self.notes if n.section == section and (kinds is None or n.kind in kinds)]
@@ -160,7 +200,22 @@ def tidy_text(text: str) -> str:
 
 
 
-def format_number(value: Decimal | None, decimals: int | None = None, approx: bool = False) -> str:
+def with_approx(number: str, unit: str | None, approx: str | None) -> str:
+    """A number and its unit with the approximation a report would write: 余 after the number (or
+    after 万/亿 of a count: "3万余人次", but "2100余万元"), 近/约 before it, 以上 after the unit."""
+    unit = unit or ""
+    if approx == "余":
+        if len(unit) > 1 and unit[0] in "万亿" and unit not in ("万元", "亿元"):
+            return f"{number}{unit[0]}余{unit[1:]}"
+        return f"{number}余{unit}"
+    if approx in ("近", "约"):
+        return f"{approx}{number}{unit}"
+    if approx == "以上":
+        return f"{number}{unit}以上"
+    return number + unit
+
+
+def format_number(value: Decimal | None, decimals: int | None = None) -> str:
     if value is None:
         return "〔待补〕"
     if decimals is not None:
@@ -170,5 +225,4 @@ def format_number(value: Decimal | None, decimals: int | None = None, approx: bo
         value = value.normalize()
     else:
         value = value.quantize(Decimal(1))
-    text = f"{value:f}"
-    return text + ("余" if approx else "")
+    return f"{value:f}"

@@ -11,25 +11,10 @@ from pydantic import ValidationError
 from ..errors import InputsError
 from ..units import is_known
 from .formulas import Formula, FormulaError
-from .model import ID_PATTERN, NOTE_KIND_BY_ZH, NOTE_KINDS, Figure, Inputs, Note, Problem, ReportInfo, tidy_text
+from .model import (ID_PATTERN, NOTE_KIND_BY_ZH, NOTE_KINDS, Figure, Inputs, Note, Problem, ReportInfo, parse_approx,
+                    tidy_text)
 
 _PART_KEYS = ("一", "二", "三", "四", "五")  # the outline's parts (outlines/rule_of_law_report.yaml)
-_YES = ("是", "1", "true", "yes", "y", "约", "对")
-_NO = ("否", "0", "false", "no", "n", "")
-
-
-def to_bool(value, default=None):
-    """是/否, true/false, 1/0 (YAML may already have made it a bool); `default` when unreadable."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    return default
-
-
 class Where:
     """Maps a field of the data to a readable place in the source file."""
 
@@ -87,11 +72,12 @@ def validate(data: dict, where) -> Inputs:
             continue
         fid = str(raw.get("id") or "").strip()
         if not fid:
-            problems.append(Problem(where("figures", i), "缺少编号 id", "missing id", "如 mediation.accepted"))
+            problems.append(Problem(where("figures", i), "缺少编号 id", "missing id", "如 复议.受理 或 mediation.accepted"))
             continue
         if not ID_PATTERN.match(fid):
-            problems.append(Problem(where("figures", i, "id"), f"编号“{fid}”只能用英文字母、数字、下划线和点",
-                                    f"id '{fid}' may use only ASCII letters, digits, '_' and '.'", "如 mediation.accepted"))
+            problems.append(Problem(where("figures", i, "id"), f"编号“{fid}”只能用文字（中文或英文字母）、数字、下划线和点，"
+                                    "且以文字开头", f"id '{fid}' may use only letters (Chinese or Latin), digits, '_' "
+                                    "and '.', and must start with a letter", "如 复议.受理 或 mediation.accepted"))
             continue
         if fid in seen:
             problems.append(Problem(where("figures", i, "id"), f"编号“{fid}”重复（另见{seen[fid]}）",
@@ -117,7 +103,7 @@ def validate(data: dict, where) -> Inputs:
             if number is None:
                 problems.append(Problem(where("figures", i, "value"), f"指标“{fid}”的数值“{raw['value']}”不是数字",
                                         f"value of '{fid}' is not a number: '{raw['value']}'",
-                                        "只写阿拉伯数字，如 5900；约数另设 approx: true"))
+                                        "只写阿拉伯数字，如 5900；约数另设 approx: 余/近/约"))
                 item.pop("value", None)
             else:
                 item["value"] = number
@@ -147,13 +133,14 @@ def validate(data: dict, where) -> Inputs:
         if isinstance(item.get("aliases"), str):
             item["aliases"] = [item["aliases"]]
         if "approx" in item:
-            flag = to_bool(item["approx"])
-            if flag is None:
-                problems.append(Problem(where("figures", i, "approx"), f"约数标记“{item['approx']}”应为 是/否",
-                                        f"approx must be yes/no (true/false), got '{item['approx']}'", "约数填“是”，否则留空"))
+            try:
+                item["approx"] = parse_approx(item["approx"])
+            except ValueError:
+                problems.append(Problem(where("figures", i, "approx"),
+                                        f"约数标记“{item['approx']}”应为 余、近、约、以上，或 是/否",
+                                        f"approx must be 余, 近, 约, 以上 or yes/no, got '{item['approx']}'",
+                                        "来源是“5900余次”填“余”，“近50件”填“近”，说不清方向填“约”（或“是”）；不是约数留空"))
                 item.pop("approx")
-            else:
-                item["approx"] = flag
         if item.get("unit") and not is_known(item["unit"]):
             problems.append(Problem(where("figures", i, "unit"), f"不常见的单位“{item['unit']}”，请确认",
                                     f"unknown unit '{item['unit']}'", "常用：件、项、次、人、人次、个、%、万元、亿元", "warning"))

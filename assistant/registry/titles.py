@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PRC = "中华人民共和国"
 _DASHES = re.compile(r"[—–－‐‑‒―~～至]+")
@@ -15,6 +16,7 @@ _VERSION = re.compile(r"[（(]\s*(\d{4})\s*年?\s*(修正|修订|版|本|修改)
 _PERIOD = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–－\-~～至]+\s*(\d{4})\s*年?\s*[）)]")
 
 
+@lru_cache(maxsize=65536)  # a pure function of a few thousand titles, asked for on every look-up
 def normalise_title(title: str) -> str:
     """A comparison key: NFKC, no spaces, unified brackets and dashes, no 中华人民共和国 prefix,
     a period written as (2021-2025年)."""
@@ -43,28 +45,11 @@ def short_name(title: str) -> str | None:
     return None
 
 
-def misspelling_of(cited: str, title: str) -> bool:
-    """Whether `cited` reads as a slip in writing `title`: the same plan period (if any) and a
-    base title a couple of characters away (《优化营商环境暂行条例》 for 《优化营商环境条例》), not a
-    different document with a similar name (《法治社会建设实施纲要（2020—2025年）》 is not
-    《法治政府建设实施纲要（2021—2025年）》; 《行政法规制定程序条例》 is not 《规章制定程序条例》)."""
-    from rapidfuzz.distance import Levenshtein
-
-    a, b = normalise_title(split_cited_version(cited)[0]), normalise_title(title)
-    period_a, period_b = _NORMAL_PERIOD.search(a), _NORMAL_PERIOD.search(b)
-    base_a, base_b = _NORMAL_PERIOD.sub("", a), _NORMAL_PERIOD.sub("", b)
-    if period_a and (not period_b or period_a.group(0) != period_b.group(0)):
-        return base_a == base_b  # the same document with a period no version of it has: (2021—2035年)
-    stem_a, stem_b = _TYPE_WORD.sub("", base_a), _TYPE_WORD.sub("", base_b)
-    if stem_a and stem_a == stem_b:  # only the kind of document differs: 《政府信息公开规定》 for …条例
-        return True
-    ops = Levenshtein.editops(base_a, base_b)
-    replaced = sum(1 for op in ops if op[0] == "replace")
-    # a slip adds, drops or mistypes a character or two; two characters replaced make another
-    # subject (《…审理行政赔偿案件…》 is not 《…审理行政协议案件…》)
-    return len(ops) <= max(2, len(base_b) // 8) and replaced <= 1
+_NOTICE = re.compile(r"(?:印发|转发|发布)[《〈<]([^《》〈〉<>]+)[》〉>](?:的)?(?:通知|函)$")
 
 
-_NORMAL_PERIOD = re.compile(r"\(\d{4}-\d{4}年\)")
-_TYPE_WORD = re.compile(r"(?:实施条例|实施细则|暂行条例|暂行规定|暂行办法|条例|规定|办法|细则|决定|意见|法)$")
-
+def inner_title(title: str) -> str | None:
+    """The document a notice issues: 《…关于印发〈法治政府建设与责任落实督察工作规定〉的通知》 →
+    法治政府建设与责任落实督察工作规定; None for any other title."""
+    m = _NOTICE.search(title.strip())
+    return m.group(1).strip() if m else None

@@ -175,7 +175,7 @@ def test_export_word_with_comments(page, offline_app, tmp_path):
 
     comments = list(document.comments)
     assert comments, "export with comments on has no Word comments"
-    assert any("mediation.accepted" in c.text and "一致" in c.text for c in comments)
+    assert any("人民调解委员会受理人民调解案件" in c.text and "一致" in c.text and "mediation" not in c.text for c in comments)
 
 
 def test_bad_inputs_are_listed_and_the_loaded_ones_kept(page, offline_app, tmp_path):
@@ -236,6 +236,64 @@ def test_review_a_word_report_and_export_its_findings(page, offline_app, tmp_pat
     assert sorted(row[4] for row in errors) == sorted(["480件", "第九十五条"]), errors
     line = planted[:planted.index("成功化解480件")].count("\n") + 1
     assert any(row[4] == "480件" and row[0] == line for row in errors)
+
+
+def test_review_many_reports_with_one_table_exported_to_excel(page, offline_app, tmp_path):
+    """Review season: several reports at once, inputs matched by name, one summary table, each
+    report's findings on demand, the table and findings exported to Excel."""
+    from openpyxl import load_workbook
+
+    from conftest import ROOT
+
+    data = ROOT / "tests" / "data" / "reports"
+    reports = []
+    for name in ("hexi-county-2024", "liuan-district-2024"):
+        text = (data / f"{name}.txt").read_text(encoding="utf-8")
+        if name.startswith("liuan"):
+            text = text.replace("调解成功5291件", "调解成功5219件")
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        reports.append(str(tmp_path / f"{name}.txt"))
+    open_app(page, offline_app)
+    tab(page, "审阅")
+    page.locator("#review-upload input[type=file]").set_input_files(reports)
+    page.locator("#review-inputs input[type=file]").set_input_files([str(data / "hexi-county-2024.yaml"),
+                                                                      str(data / "liuan-district-2024.yaml")])
+    wait_idle(page)
+    page.locator("#review-btn").click()
+    expect(page.locator("#review-message")).to_contain_text("审阅完毕：2 份报告，共 1 个错误", timeout=SLOW)
+    summary = page.locator("#review-summary")
+    expect(summary).to_contain_text("hexi-county-2024.txt")
+    expect(summary).to_contain_text("liuan-district-2024.yaml")
+    page.locator("#review-pick input").click()
+    page.get_by_role("option", name="liuan-district-2024.txt").click()
+    expect(page.locator("#review-findings")).to_contain_text("5219件")
+    shot(page, "12-review-many")
+    page.locator("#review-export").click()
+    link = page.locator("#review-file a[href*='xlsx']")
+    expect(link).to_be_visible(timeout=SLOW)
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "review.xlsx"
+    info.value.save_as(path)
+    book = load_workbook(path)
+    assert [row[0] for row in book["汇总"].iter_rows(min_row=2, values_only=True)] == [
+        "hexi-county-2024.txt", "liuan-district-2024.txt"]
+    errors = [row for row in book["检查结果"].iter_rows(min_row=2, values_only=True) if row[2] == "错误"]
+    assert [(row[4], row[7]) for row in errors] == [("5219件", "liuan-district-2024.txt")]
+
+
+def test_the_sample_button_loads_the_sample_of_the_reports_year(page, offline_app):
+    open_app(page, offline_app)
+    open_report(page, REGION, 2024)
+    tab(page, "指标与素材")
+    page.locator("#load-sample").click()
+    expect(page.locator("#inputs-message")).to_contain_text("已载入2024年的示例数据", timeout=SLOW)
+    expect(page.locator("#inputs-message")).to_contain_text("珲春市2024年度")
+    tab(page, "起草与修改")
+    open_report(page, REGION, 2026)
+    tab(page, "指标与素材")
+    page.locator("#load-sample").click()
+    expect(page.locator("#inputs-message")).to_contain_text("没有2026年的示例数据", timeout=SLOW)
 
 
 def test_knowledge_base_upload_search_and_remove(page, offline_app, tmp_path):

@@ -91,7 +91,7 @@ def test_export_word_with_comments_and_markdown(bench):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "调解成功率98%" in text
     comments = [c.text for c in document.comments]
-    assert any("mediation.rate" in c and "一致" in c for c in comments)
+    assert any("调解成功率" in c and "一致" in c and "mediation" not in c for c in comments)  # labels, not ids
     assert any("优化营商环境条例" in c and "现行有效" in c for c in comments)
     md = wb.export(rid, "二", "md")
     assert md.read_text(encoding="utf-8").startswith("## 二、")
@@ -176,6 +176,77 @@ def test_cited_documents_of_a_section(bench, tmp_path):
     info = wb.citation_info(choices[0][1], 2023)
     assert "✓ 现行有效" in info and "未经审核或者审核未通过的，不得作出决定" in info
     assert "登记表未收录" in wb.citation_info(choices[2][1], 2023)
+
+
+def test_inputs_of_another_year_are_refused_at_once(bench, tmp_path):
+    from assistant.errors import InputsError
+
+    wb, rid = bench
+    other = wb.create_report("珲春市", 2025)
+    with pytest.raises(InputsError) as info:
+        wb.load_inputs_file(other, SEED_INPUTS)
+    assert "输入数据是2023年的" in info.value.zh and "2025年" in info.value.zh
+    assert wb.inputs(other) is None  # nothing loaded
+    with pytest.raises(AssistantError) as info:  # drafting with none is told too
+        wb.draft(other, "all", offline=True)
+    # inputs of the year, of another region: loaded, and told
+    elsewhere = wb.create_report("鹤溪县", 2023)
+    wb.load_inputs_file(elsewhere, SEED_INPUTS)
+    assert any("珲春市" in n and "鹤溪县" in n for n in wb.inputs_notices(elsewhere))
+    assert wb.inputs_notices(rid) == []
+
+
+def test_inputs_stored_before_of_another_year_stop_the_draft_and_fail_the_check(bench):
+    import yaml
+
+    wb, rid = bench
+    other = wb.create_report("珲春市", 2025)
+    data = yaml.safe_load(SEED_INPUTS.read_text(encoding="utf-8"))
+    wb.store.save_inputs(other, yaml.safe_dump(data, allow_unicode=True), "old.yaml")  # as an older version stored them
+    assert any("2023年" in n and "2025年" in n for n in wb.inputs_notices(other))
+    with pytest.raises(AssistantError) as info:
+        wb.draft(other, "all", offline=True)
+    assert "输入数据是2023年的" in info.value.zh
+
+
+def test_the_sample_button_loads_the_sample_of_the_reports_year(bench):
+    wb, _ = bench
+    for year, figures in ((2023, 27), (2024, None)):
+        rid = wb.create_report("珲春市", year)
+        inputs, loaded = wb.load_sample_inputs(rid)
+        assert loaded == year and inputs.report.year == year and wb.inputs(rid).report.year == year
+    rid = wb.create_report("珲春市", 2026)
+    with pytest.raises(AssistantError) as info:
+        wb.load_sample_inputs(rid)
+    assert "没有2026年的示例数据" in info.value.zh and "2023年、2024年" in info.value.zh
+
+
+def test_review_many_reports_with_inputs_matched_by_name(bench, tmp_path):
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import ROOT
+
+    wb, _ = bench
+    data = ROOT / "tests" / "data" / "reports"
+    docs, inputs = [], []
+    for name in ("hexi-county-2024", "wangchuan-district-2025"):
+        shutil.copy(data / f"{name}.txt", tmp_path / f"{name}.txt")
+        shutil.copy(data / f"{name}.yaml", tmp_path / f"{name}.yaml")
+        docs.append(tmp_path / f"{name}.txt")
+        inputs.append(tmp_path / f"{name}.yaml")
+    planted = tmp_path / "某局报告.txt"
+    planted.write_text((data / "yunxi-county-2023.txt").read_text(encoding="utf-8").replace("持证执法人员812名", "持证执法人员821名"),
+                       encoding="utf-8")
+    reviewed = wb.review_many(docs + [planted], inputs)
+    assert [(r.name, r.inputs_name, r.summary.errors, r.summary.warnings) for r in reviewed] == [
+        ("hexi-county-2024.txt", "hexi-county-2024.yaml", 0, 0), ("wangchuan-district-2025.txt", "wangchuan-district-2025.yaml", 0, 0),
+        ("某局报告.txt", "", 0, 0)]  # no inputs: review mode, the number cannot be checked
+    sheet = wb.export_reviews(reviewed)
+    book = load_workbook(sheet)
+    assert book.sheetnames == ["检查结果", "汇总"]
+    assert [r[0] for r in book["汇总"].iter_rows(min_row=2, values_only=True)] == [r.name for r in reviewed]
 
 
 # -- with an LLM (the scripted server on 127.0.0.1) ------------------------------------------------------

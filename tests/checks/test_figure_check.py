@@ -255,14 +255,14 @@ def test_year_over_year_changes_that_do_not(text, found, expected):
 
 AT_LEAST_INPUTS = ("figures:\n  - {id: a, label: 新设立经营主体, value: 15600, unit: 户}\n"
                    "  - {id: b, label: 出庭应诉率, value: 96.5, unit: '%'}\n"
-                   "  - {id: c, label: 培训行政执法人员, value: 460, unit: 人次, approx: true}\n")
+                   "  - {id: c, label: 培训行政执法人员, value: 460, unit: 人次, approx: 余}\n")
 
 
 @pytest.mark.parametrize("text,wrong", [
     ("新设立经营主体超1.5万户。", None), ("新设立经营主体突破1.5万户。", None), ("新设立经营主体不少于1.5万户。", None),
     ("出庭应诉率达到百分之九十以上。", None), ("全年培训行政执法人员460余人次。", None),
     ("新设立经营主体超1.6万户。", "超1.6万户"), ("出庭应诉率达到百分之九十九以上。", "百分之九十九以上"),
-    ("全年培训行政执法人员近460人次。", "近460人次"),  # the source is above 460
+    ("全年培训行政执法人员近460人次。", "近460人次"),  # the source says 余: above 460
 ])
 def test_at_least_and_above(text, wrong):
     from assistant.inputs import load_inputs_text

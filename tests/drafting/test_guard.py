@@ -77,14 +77,26 @@ def test_a_tag_rendered_number_is_never_unsupported(ctx):
 def test_any_kind_the_checks_add_later_is_marked_and_outline_findings_are_not():
     text = "严格执行《优化营商环境条例》（国务院令第724号）。\n一、主要举措"
     title_end = text.index("》") + 1
-    findings = [Finding("citation_number_mismatch", "warning", text.index("《"), title_end, "《优化营商环境条例》",
-                        "文号与登记表不符", suggestion="改为“国务院令第722号”"),
+    findings = [Finding("citation_kind_added_later", "warning", text.index("《"), title_end, "《优化营商环境条例》",
+                        "某项新检查", suggestion="改为“国务院令第722号”"),
                 Finding("outline_missing_part", "error", 0, 3, "严格执", "缺少第二部分"),
                 Finding("citation_unverified", "info", 4, 8, "优化营商", "无法核对")]
     result = guard_text(text, findings)
-    assert result.text == ("严格执行《优化营商环境条例》（国务院令第724号）〔待核实：citation_number_mismatch（改为“国务院令第722号”）〕。"
+    assert result.text == ("严格执行《优化营商环境条例》（国务院令第724号）〔待核实：citation_kind_added_later（改为“国务院令第722号”）〕。"
                            "\n一、主要举措")
     assert len(find_marks(result.text)) == 1
+
+
+def test_a_document_number_that_contradicts_the_registry_is_marked(ctx):
+    """The registry has 国务院令第722号 for 《优化营商环境条例》: a draft saying 第724号 is marked where it stands."""
+    text = "1.优化营商环境。严格执行《优化营商环境条例》（国务院令第724号），持续深化“放管服”改革。"
+    findings = check(ctx, text)
+    assert [f.kind for f in findings] == ["citation_number_mismatch"]
+    result, left = guard_until_clean(text, lambda t, spans: check(ctx, t, spans))
+    assert [f.kind for f in left] == ["draft_mark"]
+    assert "国务院令第724号" in result.text and len(find_marks(result.text)) == 1
+    mark = find_marks(result.text)[0]
+    assert "722" in result.text[mark.start:mark.end]
 
 
 def test_a_derived_rate_is_never_replaced_by_a_guess():
@@ -127,8 +139,25 @@ def test_tags_are_rendered_in_the_reports_style(inputs):
     assert rendered.unknown == ["〔数9〕"] and rendered.rendered == 6
     assert [(rendered.text[s:e], fid) for s, e, fid in rendered.spans] == [
         ("21件", "review.accepted"), ("6100余次", "mediation.screenings"), ("97%", "mediation.rate"),
-        ("210次", "enterprise.visits"), ("21", "review.accepted"), ("21件", "review.accepted")]
+        ("210次", "enterprise.visits"), ("21件", "review.accepted"), ("21件", "review.accepted")]
     assert render_tags("没有标记", tags, inputs).text == "没有标记"
+
+
+def test_tags_write_an_approximate_figure_in_its_own_direction_and_unit():
+    from assistant.inputs import load_inputs_text
+
+    approx = load_inputs_text("""
+report: {region: 某县, year: 2024}
+figures:
+  - {id: a, label: 参与法治宣传群众, value: 3, unit: 万人次, approx: 余}
+  - {id: b, label: 办理行政复议案件, value: 50, unit: 件, approx: 近}
+  - {id: c, label: 群众满意率, value: 95, unit: "%", approx: 以上}
+""")
+    tags = tag_figures([{"id": "a"}, {"id": "b"}, {"id": "c"}])
+    text = "参与群众〔数1〕，办理〔数2〕件，满意率〔数3〕，另有约〔数2〕件。"
+    rendered = render_tags(text, tags, approx)
+    assert rendered.text == "参与群众3万余人次，办理近50件，满意率95%以上，另有约50件。"
+    assert [rendered.text[s:e] for s, e, _ in rendered.spans] == ["3万余人次", "近50件", "95%以上", "50"]
 
 
 def test_spans_follow_an_edit_only_where_the_sentence_is_unchanged():

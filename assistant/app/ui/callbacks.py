@@ -8,6 +8,7 @@ saved; a tab whose base is stale gets the conflict screen instead, and nothing i
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import gradio as gr
 
@@ -429,26 +430,57 @@ def _chat(ui, wb: Workbench, p: Panels) -> None:
 
 
 def _review(ui, wb: Workbench, p: Panels) -> None:
-    def on_review(file, inputs_file_, year):
-        if file is None:
-            return "请上传要审阅的报告。", [], [], None
-        try:
-            year = str(year or "").strip()
-            text, findings = wb.review(file, inputs_file_, int(year) if year.isdigit() else None)
-        except InputsError as exc:
-            return "⚠️ " + exc.zh + "\n\n" + "\n".join(f"- {p}" for p in exc.problems), [], [], None
-        except AssistantError as exc:
-            return error_text(exc), [], [], None
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        msg = f"审阅完毕：{counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 个提示。"
-        return msg, highlight(text, findings), finding_rows(findings), {"text": text, "findings": [f.to_dict() for f in findings]}
+    def shown(state, name):
+        """The highlighted text and findings table of one reviewed report."""
+        item = next((r for r in (state or {}).get("reports", []) if r["name"] == name), None)
+        if item is None:
+            return [], []
+        findings = _findings_from_dicts(item["findings"])
+        return highlight(item["text"], findings), finding_rows(findings)
 
-    ui.review_btn.click(on_review, [ui.review_file, ui.review_inputs, ui.review_year], [ui.review_msg, ui.review_marked, ui.review_df, ui.review_state])
+    def on_review(files, inputs_files, year, progress=gr.Progress()):
+        empty = ("请上传要审阅的报告。", [], gr.update(choices=[], value=None), [], [], None)
+        files = [files] if isinstance(files, str) else list(files or [])
+        inputs_files = [inputs_files] if isinstance(inputs_files, str) else list(inputs_files or [])
+        if not files:
+            return empty
+        year = str(year or "").strip()
+
+        def report_progress(done, total, name):
+            progress((done, max(total, 1)), desc=f"正在检查 {name}" if name else "检查完毕")
+
+        try:
+            reviewed = wb.review_many(files, inputs_files, int(year) if year.isdigit() else None, report_progress)
+        except AssistantError as exc:
+            return (error_text(exc), *empty[1:])
+        state = {"reports": [{"name": r.name, "text": r.text, "findings": [f.to_dict() for f in r.findings],
+                              "inputs": r.inputs_name, "problem": r.problem} for r in reviewed]}
+        summaries = [r.summary for r in reviewed]
+        counts = [sum(getattr(s, k) for s in summaries) for k in ("errors", "warnings", "infos")]
+        if len(reviewed) == 1:
+            msg = f"审阅完毕：{counts[0]} 个错误、{counts[1]} 个警告、{counts[2]} 个提示。"
+        else:
+            msg = (f"审阅完毕：{len(reviewed)} 份报告，共 {counts[0]} 个错误、{counts[1]} 个警告、{counts[2]} 个提示；"
+                   f"{sum(1 for s in summaries if s.errors)} 份有错误。")
+        problems = [f"- {r.name}：{r.problem}" for r in reviewed if r.problem]
+        if problems:
+            msg += "\n\n未能检查：\n" + "\n".join(problems)
+        first = reviewed[0].name
+        return (msg, [s.row for s in summaries], gr.update(choices=[r.name for r in reviewed], value=first),
+                *shown(state, first), state)
+
+    ui.review_btn.click(on_review, [ui.review_file, ui.review_inputs, ui.review_year],
+                        [ui.review_msg, ui.review_summary, ui.review_pick, ui.review_marked, ui.review_df, ui.review_state])
+    ui.review_pick.input(shown, [ui.review_state, ui.review_pick], [ui.review_marked, ui.review_df])
 
     def on_review_export(state):
+        from ..review import Reviewed
+
         if not state:
             return None
-        return str(wb.export_review(state["text"], _findings_from_dicts(state["findings"])))
+        reviewed = [Reviewed(Path(r["name"]), r["name"], r["text"], _findings_from_dicts(r["findings"]),
+                             inputs_name=r.get("inputs") or "", problem=r.get("problem") or "") for r in state["reports"]]
+        return str(wb.export_reviews(reviewed))
 
     ui.review_export_btn.click(on_review_export, ui.review_state, ui.review_export_file)
 

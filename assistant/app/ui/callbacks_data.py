@@ -12,7 +12,7 @@ from ...errors import AssistantError, InputsError
 from ..store import ConflictError
 from ..workbench import Workbench
 from .panels import Panels, base_of, rid_of
-from .views import KIND_ZH, SAMPLE_INPUTS, bilingual, error_text, export_check_markdown, inputs_error_text
+from .views import KIND_ZH, bilingual, error_text, export_check_markdown, inputs_error_text
 
 NO_REPORT = "请先在上方新建或打开一份报告（填写地区和年度，点“新建或打开报告”）。"
 
@@ -51,7 +51,17 @@ def inputs_tab(ui, wb: Workbench, p: Panels) -> None:
     ui.inputs_file.upload(on_inputs, [ui.report_dd, ui.inputs_file, ui.sections, ui.editor], inputs_outputs)
 
     def on_sample(value, key, text):
-        return on_inputs(value, str(SAMPLE_INPUTS), key, text)
+        """The sample inputs of the open report's year (and which year was loaded)."""
+        rid = rid_of(value)
+        if rid is None:
+            return NO_REPORT, keep, keep, keep, None, *unchanged
+        try:
+            _, year = wb.load_sample_inputs(rid)
+        except AssistantError as exc:
+            return error_text(exc), keep, keep, keep, None, *unchanged
+        msg, figures, notes = p.inputs_view(rid)
+        return (f"已载入{year}年的示例数据。" + msg, figures, notes, gr.update(choices=p.section_choices(rid)), None,
+                *p.findings_view(rid, key, text))
 
     ui.sample_btn.click(on_sample, [ui.report_dd, ui.sections, ui.editor], inputs_outputs)
 

@@ -18,6 +18,7 @@ import gradio as gr
 from ..inputs_edit import FIGURE_HEADERS, FIGURE_WIDTHS
 from ..sections import HEAD, SECTION_NAMES, TAIL
 from ..workbench import Workbench
+from ...checks import SUMMARY_HEADERS
 from .views import FINDING_HEADERS, FINDING_WIDTHS, HELP, SEVERITY_COLORS, llm_status
 
 # every section key a report can have (the radio's values must stay valid after a restart)
@@ -131,7 +132,7 @@ def build_layout(wb: Workbench, exposed: bool = False) -> SimpleNamespace:
                 inputs_file = gr.File(label="上传本年度输入数据（.yaml / .yml / .xlsx）", file_types=[".yaml", ".yml", ".xlsx"],
                                       elem_id="inputs-upload")
                 with gr.Column():
-                    sample_btn = gr.Button("载入示例数据（珲春市2023年）", elem_id="load-sample")
+                    sample_btn = gr.Button("载入本年度的示例数据（珲春市）", elem_id="load-sample")
                     template_btn = gr.Button("生成空白 Excel 模板", elem_id="template-btn")
                     template_file = gr.File(label="模板下载", interactive=False, elem_id="template-file")
             inputs_msg = gr.Markdown(elem_id="inputs-message")
@@ -170,20 +171,26 @@ def build_layout(wb: Workbench, exposed: bool = False) -> SimpleNamespace:
                 search_btn = gr.Button("检索", scale=1, elem_id="search-btn")
             search_out = gr.Markdown(elem_id="search-results")
         with gr.Tab("审阅", id="review"):
-            gr.Markdown("上传别处写好的报告（.docx/.txt），可附上其输入数据，得到全部检查结果。")
+            gr.Markdown("上传别处写好的报告（.docx/.txt/.md/.pdf，可一次多选），可附上输入数据（与报告同名的 .yaml/.xlsx "
+                        "自动对应；只有一份报告时上传的那份即是），得到每份报告的检查结果和一张汇总表，可导出为 Excel。")
             with gr.Row():
-                review_file = gr.File(label="报告文件", file_types=[".docx", ".txt", ".md", ".pdf"], elem_id="review-upload")
-                review_inputs = gr.File(label="输入数据（可选）", file_types=[".yaml", ".yml", ".xlsx"], elem_id="review-inputs")
+                review_file = gr.File(label="报告文件（可多选）", file_count="multiple",
+                                      file_types=[".docx", ".txt", ".md", ".pdf"], elem_id="review-upload")
+                review_inputs = gr.File(label="输入数据（可选，可多选）", file_count="multiple",
+                                        file_types=[".yaml", ".yml", ".xlsx"], elem_id="review-inputs")
                 review_year = gr.Textbox(label="报告年度（可不填）", placeholder="如 2024", elem_id="review-year")
             review_btn = gr.Button("开始审阅", variant="primary", elem_id="review-btn")
             review_msg = gr.Markdown(elem_id="review-message")
+            review_summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="汇总（每份报告一行）", interactive=False,
+                                          wrap=True, elem_id="review-summary")
+            review_pick = gr.Dropdown(label="查看哪一份报告的检查结果", choices=[], elem_id="review-pick")
             review_marked = gr.HighlightedText(label="问题位置", color_map=SEVERITY_COLORS, show_legend=False,
                                                show_inline_category=True, combine_adjacent=False,
                                                elem_id="review-highlight")
             review_df = gr.Dataframe(headers=FINDING_HEADERS, label="检查结果", interactive=False, wrap=True,
                                      column_widths=FINDING_WIDTHS, elem_id="review-findings")
             review_state = gr.State(None)
-            review_export_btn = gr.Button("导出检查结果（Excel）", elem_id="review-export")
+            review_export_btn = gr.Button("导出检查结果和汇总表（Excel）", elem_id="review-export")
             review_export_file = gr.File(label="下载", interactive=False, elem_id="review-file")
         with gr.Tab("导出", id="export"):
             export_scope = gr.Dropdown(label="范围", choices=[("全文", "all"), ("第一部分", "一"), ("第二部分", "二"),

@@ -99,6 +99,9 @@ class Panels:
                + (f"当前是输入数据第{number}版；在表格中修改后点“保存指标”。" if number else ""))
         if inputs.warnings:
             msg += "\n\n" + "\n".join(f"- {w}" for w in inputs.warnings)
+        notices = wb.inputs_notices(report_id)  # another year's or another region's figures
+        if notices:
+            msg = "\n".join(f"⚠️ {n}" for n in notices) + "\n\n" + msg
         return msg, figures, notes
 
     def refresh_report(self, report_id, key=None):

@@ -13,6 +13,9 @@ _NUM = rf"[{CN_NUMERAL_CHARS}0-9０-９]+"
 _VERSION = re.compile(r"[（(]\s*(\d{4})\s*年?\s*(修正|修订|版|本|修改|制定)?\s*[）)]")
 _ARTICLE = re.compile(rf"第({_NUM})条(?:之({_NUM}))?(?:第({_NUM})款)?(?:第[（(]?({_NUM})[）)]?项)?")
 _JOIN = re.compile(r"[、，,和及与]|至|到|—|－|-")
+# a 文号 in brackets after the title: （国务院令第724号） （国发〔2021〕1号） （主席令第九号）
+_NUMBER = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{1,14}令\s*)?第\s*[0-9０-９零〇一二三四五六七八九十百千]+\s*号"
+                     r"|[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号)\s*[）)]")
 _ALIAS = re.compile(r"[（(]\s*以下简称\s*[《“\"]([^》”\"]{1,30})[》”\"]\s*[）)]")
 _QUOTE = re.compile(r"(?:规定|明确|指出|要求|载明|强调)[：:，,]?\s*[“\"]([^”\"]{2,600})[”\"]")
 
@@ -42,6 +45,10 @@ class Citation:
     title_start: int
     title_end: int  # after 》
     version: str | None = None  # "2017" when written
+    number: str | None = None  # the 文号 written in brackets after the title (国务院令第724号)
+    number_start: int | None = None
+    number_end: int | None = None
+    bare: bool = False  # a law's name in running text, without 《》
     articles: list[ArticleRef] = field(default_factory=list)
     quote: Quote | None = None
     means: str | None = None  # the full title, when `title` is an abbreviation defined earlier
@@ -80,17 +87,13 @@ def find_citations(text: str) -> list[Citation]:
         if citations and t_start < citations[-1].end:
             continue  # inside the previous citation: its "（以下简称《条例》）"
         cit = Citation(title=title, start=t_start, end=t_end, title_start=t_start, title_end=t_end)
-        pos = t_end
-        vm = _VERSION.match(text, pos)
-        if vm:
-            cit.version = vm.group(1)
-            pos = vm.end()
+        pos = _read_brackets(text, t_end, cit)
         am = _ALIAS.match(text, pos)
         if am:
             cit.defines = am.group(1).strip()
             aliases[cit.defines] = title
             pos = am.end()
-        pos = _read_articles(text, pos, cit)
+        pos = read_articles(text, pos, cit)
         cit.end = max(cit.end, pos)
         if title in aliases and aliases[title] != title and not cit.defines:
             cit.means = aliases[title]
@@ -101,7 +104,26 @@ def find_citations(text: str) -> list[Citation]:
     return citations
 
 
-def _read_articles(text: str, pos: int, cit: Citation) -> int:
+def _read_brackets(text: str, pos: int, cit: Citation) -> int:
+    """A version and a 文号 in brackets after the title, in either order: 《…》（2019年修订）（国务院令第722号）."""
+    for _ in range(2):
+        vm = _VERSION.match(text, pos)
+        if vm and cit.version is None:
+            cit.version = vm.group(1)
+            pos = vm.end()
+            continue
+        nm = _NUMBER.match(text, pos)
+        if nm and cit.number is None:
+            cit.number, cit.number_start, cit.number_end = nm.group(1), nm.start(1), nm.end(1)
+            pos = nm.end()
+            continue
+        break
+    return pos
+
+
+def read_articles(text: str, pos: int, cit: Citation) -> int:
+    """Article references right after `pos` (第二条、第九十条, 第十条至第十二条) into `cit.articles`;
+    returns where they end."""
     while True:
         m = _ARTICLE.match(text, pos)
         if not m:

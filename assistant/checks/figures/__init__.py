@@ -1,6 +1,7 @@
 """The figure checker: every number in the text traced to the structured inputs. `binding` ties
 numbers to figures by their words; `check` reports mismatches and unsupported numbers;
-`derived` (rates, sums), `year_over_year` and `lists` (分别 lists) check the forms that
+`rates` (a rate against its counts), `totals` (parts after 其中), `year_over_year` and `lists`
+(分别 lists) check the forms that
 relate numbers to each other; `wording` writes a value in a mention's style."""
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from ...report_tree import ReportTree, parse_report
 from ..findings import Finding
 from ..quantities import Mention, find_quantities
 from .binding import Binding, FigureBinder
-from .derived import parts_and_total, rate_from_counts
+from .rates import rate_from_counts
+from .totals import parts_and_total
 from .wording import expected_text
 from .year_over_year import check_year_over_year
 
@@ -53,14 +54,19 @@ def check_figures(text: str, inputs: Inputs | None = None, tree: ReportTree | No
                 kind="figure_derived_mismatch" if derived else "figure_mismatch",
                 severity="error", start=m.start, end=m.end, text=text[m.start:m.end],
                 message=f"“{fig.label}”{what}数值应为{inputs.display(fig.id)}" +
-                        (f"（{inputs.formula(fig.id).source}）" if derived else "") +
+                        (f"（{inputs.formula_text(fig.id)}）" if derived else "") +
                         f"，正文写的是“{m.text}”。",
                 figure_id=fig.id, expected=expected, found=m.text, suggestion=f"改为“{expected}”",
                 details={"input_value": str(inputs.value(fig.id)), "unit": fig.unit}))
-    # derived checks that need no inputs: a rate beside its two counts, parts after 其中 and their total
-    for finding, members, derived in rate_from_counts(text, mentions, bindings, inputs) + parts_and_total(text, mentions):
+    # derived checks that need no inputs: a rate against its counts, parts after 其中 and their total
+    related = [(r.finding, r.members, r.rate, r.sure) for r in rate_from_counts(text, mentions, bindings, inputs)]
+    related += [(finding, members, i, True) for finding, members, i in parts_and_total(text, mentions)]
+    for finding, members, i, sure in related:
         if finding is None:
-            supported.add(derived)  # it follows from the numbers beside it
+            # it follows from the numbers beside it — if those are surely its parts, and (with inputs)
+            # are themselves supported: a rate built on an unsupported count is not right by that
+            if sure and (inputs is None or members - {i} <= supported | flagged):
+                supported.add(i)
         elif not members & flagged:  # one root cause, one finding
             findings.append(finding)
             flagged |= members

@@ -13,8 +13,12 @@ from ...units import PERCENT, split_unit
 from ..quantities import Mention, round_step_of
 
 
-def restate(m: Mention, text: str, value: Decimal, unit: str | None = None, approx_source: bool = False) -> str:
-    """The mention's wording with `value` put in (same numerals, approximation, multiplier, unit)."""
+def restate(m: Mention, text: str, value: Decimal, unit: str | None = None,
+            approx_source: str | bool | None = None) -> str:
+    """The mention's wording with `value` put in (same numerals, approximation, multiplier, unit).
+    `approx_source`: how the value is approximate (余/近/约/以上, True = 余), for a mention that states
+    an exact number: "416件" for 约420 becomes "约420件"."""
+    source = "余" if approx_source is True else (approx_source or None)
     original = text[m.start:m.end]
     numeral = text[m.num_start:m.num_end]
     base_unit, scale = split_unit(m.unit)
@@ -26,35 +30,49 @@ def restate(m: Mention, text: str, value: Decimal, unit: str | None = None, appr
     shown = value_in_mention_unit / multiplier
     decimals = decimals_of(numeral, m.chinese)
     drop_marker = False
-    if m.approx == "above" or (approx_source and m.approx is None):
-        # "5900余次": floor to two significant digits (or as many as the original had)
+    if m.approx == "above" or (source == "余" and m.approx is None):
+        # "5900余次": floor to the significant digits of the original (at least two); "39.2万余" has three
         sig = max(2, _significant_digits(numeral))
         step = _sig_step(shown, sig, decimals)
         anchor = (shown / step).to_integral_value(rounding=ROUND_FLOOR) * step
-        if anchor == shown and not approx_source and "以上" not in original:
+        if anchor == shown and source is None and "以上" not in original:
             drop_marker = True  # an exact round value is not "X余"
         shown = anchor
+        if shown > 0:
+            decimals = max(0, min(decimals, sig - (shown.adjusted() + 1)))
     elif m.approx == "near":
         step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
         shown = (shown / step).to_integral_value(rounding="ROUND_CEILING") * step
-    elif m.approx == "about":
-        step = round_step_of(m.value / multiplier, Decimal(1), m.value / multiplier)
+    elif m.approx == "about":  # "约5900次" → 6100 to the hundred, "约21.5%" to its decimal
+        step = round_step_of(m.value / multiplier, Decimal(1).scaleb(-decimals), m.value / multiplier)
         shown = (shown / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+    if m.approx is None and multiplier > 1 and base_unit != PERCENT:
+        # "13万卷" for 13000: the value needs its decimals in 万 ("1.3万卷"), whatever the wrong one had
+        decimals = max(decimals, min(4, -shown.normalize().as_tuple().exponent))
     new_numeral = _write_number(shown, decimals, m.chinese) + ("万" if multiplier == 10 ** 4 else "亿" if multiplier == 10 ** 8 else "")
     rel = m.num_start - m.start
     replaced = original[:rel] + new_numeral + original[rel + len(numeral):]
     if drop_marker:
         replaced = re.sub(r"^(超过|逾|高于|多于)", "", replaced)
         replaced = replaced.replace(new_numeral + "余", new_numeral, 1).replace(new_numeral + "多", new_numeral, 1)
-    if approx_source and m.approx is None and base_unit != PERCENT:
-        unit_at = replaced.find(m.unit, rel + len(new_numeral))
-        if unit_at >= 0:
-            replaced = replaced[:unit_at] + "余" + replaced[unit_at:]
+    if source and m.approx is None and base_unit != PERCENT:
+        if source == "余":
+            unit_at = replaced.find(m.unit, rel + len(new_numeral))
+            if unit_at >= 0:
+                replaced = replaced[:unit_at] + "余" + replaced[unit_at:]
+        elif source in ("近", "约"):
+            replaced = replaced[:rel] + source + replaced[rel:]
+        elif source == "以上":
+            replaced += "以上"
     return replaced
 
 
 def _significant_digits(numeral: str) -> int:
-    digits = re.sub(r"\D", "", numeral.split(".")[0]).lstrip("0")
+    """Significant digits as written: "5900" → 2, "39.2" → 3, "1.2万" → 2."""
+    core = re.sub(r"[^\d.]", "", numeral)
+    if "." in core:
+        return len(core.replace(".", "").lstrip("0")) or 1
+    digits = core.lstrip("0")
     return len(digits.rstrip("0")) if digits else 1
 
 
@@ -82,8 +100,9 @@ def _write_number(value: Decimal, decimals: int, chinese: bool) -> str:
 
 
 def expected_text(fig: Figure, inputs: Inputs, m: Mention, text: str) -> str:
+    """What the mention should say for the figure, in its own style where that style can say it."""
     value = inputs.value(fig.id)
-    if fig.approx and m.approx == "near":  # "近3500份" would say below 3500 of what is "3500余份"
-        return inputs.display(fig.id)
+    if (m.approx == "near" and fig.approx in ("余", "以上")) or (m.approx == "above" and fig.approx == "近"):
+        return inputs.display(fig.id)  # "近3500份" cannot say what is "3500余份": the source's own wording
     return restate(m, text, value, fig.unit, approx_source=fig.approx)
 

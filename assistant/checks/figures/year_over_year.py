@@ -16,7 +16,9 @@ from .lists import Respectively, respectively
 from .wording import restate
 
 _PREVIOUS_MARK = re.compile(r"上年|去年|上一年|前一年|同期|同比")
-_CHANGE_TO = re.compile(r"\s*(?:提高|提升|增加|增长|上升|下降|降低|减少|压缩|缩短|升|降)(?:到|至)")
+# last year's value, then this year's: "由上年的52%提升至65%", "由上年的32个整合为18个"
+_CHANGE_TO = re.compile(r"\s*(?:提高|提升|增加|增长|上升|下降|降低|减少|压缩|缩短|升|降)(?:到|至)"
+                        r"|\s*(?:整合|调整|精简|压减|合并|缩减|优化|扩大|增加|减少|变|降|升)(?:为|成|到|至)")
 _UP = ("增加", "增长", "提高", "上升", "提升", "增幅", "多")
 _DOWN = ("减少", "下降", "降低", "压缩", "缩短", "降幅", "少")
 
@@ -79,7 +81,8 @@ def _last_year_figure(text: str, mentions: list[Mention], bindings: dict[int, Bi
         following = bindings.get(i + 1)
         fig = following.figure if following is not None and following.figure.previous is not None else None
     if fig is None:
-        cands = [c for c in binder.candidates(text, mentions[i], tree, use_values=False) if c.figure.previous is not None]
+        cands = [c for c in binder.candidates(text, mentions[i], tree, use_values=False, previous_values=True)
+                 if c.figure.previous is not None]
         fig = cands[0].figure if cands and cands[0].words >= MIN_WORDS else None
     return fig
 
