@@ -102,11 +102,14 @@ def validity_answer(registry, title: str, year: int | None) -> str:
         lines = [f"{head}：**已不再有效**（{entry.status}" + (f"，{why_now}" if entry.expires else "") + "）。",
                  f"现行的是{successor.label}" + (f"，{_cn(since)}起施行" if since else "") + "；报告中应引用它。"]
     else:
-        lines = [f"{head}：**已不再有效**（{why_now}）。", "登记表中没有它的接续文件，引用前请核实是否有新的文件。"]
+        lines = [f"{head}：**已不再有效**，{why_now}。", "登记表中没有它的接续文件，引用前请核实是否有新的文件。"]
     if year:
         then_out, why_then = registry.outdated(entry, year)
         if then_out != now_out:
             lines.append(f"对{year}年度的报告：" + (f"已过时（{why_then}）。" if then_out else f"{year}年底时仍然有效，可以引用。"))
+    as_of = registry.as_of_line() if hasattr(registry, "as_of_line") else ""
+    if as_of:
+        lines.append(f"<small>{as_of}</small>")
     return "\n\n".join(lines)
 
 
