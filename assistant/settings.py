@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     assistant_user: str | None = None
     assistant_password: str | None = None
     assistant_max_upload_mb: int = 20
+    # extra host names the app answers to (Host header), e.g. the office proxy's: "report.example.gov.cn"
+    assistant_allowed_hosts: str = ""
 
     # knowledge base tuning
     assistant_embed_batch: int = Field(default=8, ge=1, le=64)

@@ -24,7 +24,8 @@ class AppProcess:
     """Start, stop and restart the app on a data dir; `url` is valid while it runs."""
 
     def __init__(self, data_dir: Path, vector_cache: Path, env: dict[str, str] | None = None,
-                 startup_timeout: float = 90.0) -> None:
+                 startup_timeout: float = 90.0, host: str = "127.0.0.1") -> None:
+        self.host = host  # another loopback address (127.0.0.2) is "exposed" to the app: login required
         self.data_dir = Path(data_dir)
         self.vector_cache = Path(vector_cache)
         self.extra_env = dict(env or {})
@@ -36,7 +37,7 @@ class AppProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://{self.host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
@@ -52,14 +53,14 @@ class AppProcess:
         env.update(self.extra_env)
         return env
 
-    def start(self) -> "AppProcess":
+    def start(self, port: int | None = None) -> "AppProcess":
         assert self.proc is None, "already running"
-        self.port = free_port()
+        self.port = port or free_port()
         self.starts += 1
         log = open(self.log_path, "a", encoding="utf-8")
         log.write(f"\n===== start {self.starts} on port {self.port} =====\n")
         log.flush()
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--host", self.host, "--port", str(self.port)],
                                      cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         try:
@@ -82,9 +83,19 @@ class AppProcess:
             self.proc.wait(5)
         self.proc = None
 
-    def restart(self) -> "AppProcess":
+    def restart(self, same_port: bool = False) -> "AppProcess":
+        """Stop and start again; `same_port` keeps the address, so that an open tab stays on it."""
+        port = self.port if same_port else None
         self.stop()
-        return self.start()
+        return self.start(port)
+
+    def kill(self) -> None:
+        """kill -9: no clean-up, no goodbye."""
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait(10)
+        self.proc = None
 
     def log_tail(self, chars: int = 4000) -> str:
         try:

@@ -19,6 +19,10 @@ _NAMES = {
     "split_sections": ".sections",
     "splice": ".sections",
     "diff_html": ".diffs",
+    "replacement": ".suggestions",
+    "log_incident": ".incidents",
+    "figure_answer": ".chat_facts",
+    "validity_answer": ".chat_facts",
     "findings_summary": ".messages",
     "help_text": ".messages",
     "llm_howto": ".messages",
@@ -37,5 +41,8 @@ if TYPE_CHECKING:
     from .chat_intent import parse_intent, Intent
     from .sections import HEAD, TAIL, split_sections, splice
     from .diffs import diff_html
+    from .suggestions import replacement
+    from .incidents import log_incident
+    from .chat_facts import figure_answer, validity_answer
     from .messages import findings_summary, help_text, llm_howto
     from .review import Reviewed, review_files, report_files, inputs_beside, write_review_xlsx

@@ -18,14 +18,14 @@ SECTION_NAMES = {HEAD: "标题与开头", TAIL: "落款"}
 class SectionView:
     key: str
     label: str  # "一、主要举措和成效"
-    status: str  # empty | drafted | errors | marked (marks left to clear) | checked
+    status: str  # empty | drafted | errors | marked (marks left to clear) | warnings | checked
     version: Version | None
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def status_zh(self) -> str:
         return {"empty": "未起草", "drafted": "已起草", "errors": "有错误", "marked": "有标记待处理",
-                "checked": "已检查"}[self.status]
+                "warnings": "有警告", "checked": "已检查"}[self.status]
 
 
 def split_sections(text: str, outline) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The app's state in SQLite under the data dir: reports, their inputs, every version of every
-section, and the chat history. Numbered migrations run at start. Every change is committed at
+section, every version of the inputs, the chat history, the names uploads were given, and the
+stream of a draft while it arrives. Numbered migrations run at start. Every change is committed at
 once, so a restart or a crash loses nothing; a save names the version it was based on, so two
 browser tabs on one report never overwrite each other silently.
 """
@@ -10,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,11 +69,41 @@ MIGRATIONS = [
     ALTER TABLE versions ADD COLUMN figure_spans TEXT;
     ALTER TABLE messages ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
     """,
+    # 3: every inputs change is a version of its own (the first is what was there); an uploaded
+    # file's own name next to the safe name it is stored under; a draft's stream kept as it arrives
+    """
+    CREATE TABLE inputs_versions (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        filename TEXT,
+        yaml TEXT NOT NULL,
+        note TEXT,
+        created REAL NOT NULL,
+        UNIQUE (report_id, version)
+    );
+    INSERT INTO inputs_versions (report_id, version, filename, yaml, note, created)
+        SELECT report_id, 1, filename, yaml, NULL, updated FROM inputs;
+    CREATE TABLE uploads (
+        stored TEXT PRIMARY KEY,
+        original TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE autosaves (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'working',
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    """,
 ]
 INTERRUPTED = "\n\n〔已中断：程序在处理这条消息时停止或出错，上面是已收到的内容。可以重新发送。〕"
 
 ORIGIN_ZH = {"offline": "离线起草", "llm": "AI起草", "edit": "手工修改", "revise": "按要求改写", "restore": "恢复旧版本",
-             "import": "导入"}
+             "import": "导入", "apply": "采纳建议", "proofread": "标点更正", "conflict": "冲突时保留", "recovered": "恢复中断的起草"}
 
 
 class ConflictError(AssistantError):
@@ -119,6 +151,17 @@ class Store:
         self._lock = threading.RLock()
         self._migrate()
 
+    @contextmanager
+    def _transaction(self):
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def _migrate(self) -> None:
         with self._lock:
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -157,17 +200,56 @@ class Store:
                                    (region, int(year), title, now, now))
             return cur.lastrowid
 
+    def last_report(self) -> int | None:
+        """The report worked on last (the latest change of any kind)."""
+        with self._lock:
+            row = self._db.execute("SELECT id FROM reports ORDER BY updated DESC, id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def rename_report(self, report_id: int, region: str, year: int) -> None:
+        region = (region or "").strip()
+        if not region or not (1990 <= int(year) <= 2100):
+            raise AssistantError("请填写地区（或部门）名称和四位数年度。", "Give a region and a four-digit year.")
+        with self._lock:
+            other = self._db.execute("SELECT id FROM reports WHERE region=? AND year=? AND id<>?",
+                                     (region, int(year), report_id)).fetchone()
+            if other:
+                raise AssistantError(f"已经有一份“{region} {int(year)}年”的报告，不能重名。",
+                                     f"A report '{region} {int(year)}' already exists.",
+                                     "换一个名称，或先删除那一份。", "Choose another name, or delete that report first.")
+            self._db.execute("UPDATE reports SET region=?, year=?, updated=? WHERE id=?",
+                             (region, int(year), time.time(), report_id))
+
+    def delete_report(self, report_id: int) -> None:
+        """The report and everything of it: versions, inputs, chat, backups."""
+        with self._transaction():
+            self._db.execute("DELETE FROM unsaved WHERE report_id=?", (report_id,))
+            self._db.execute("DELETE FROM reports WHERE id=?", (report_id,))
+
     def touch(self, report_id: int) -> None:
         with self._lock:
             self._db.execute("UPDATE reports SET updated=? WHERE id=?", (time.time(), report_id))
 
     # -- inputs -----------------------------------------------------------------------------------
-    def save_inputs(self, report_id: int, yaml_text: str, filename: str | None) -> None:
-        with self._lock:
+    def save_inputs(self, report_id: int, yaml_text: str, filename: str | None, note: str | None = None) -> int:
+        """The report's current inputs, kept as a new inputs version too; returns its number."""
+        now = time.time()
+        with self._transaction():
             self._db.execute("INSERT INTO inputs VALUES (?,?,?,?) ON CONFLICT(report_id) DO UPDATE SET "
                              "filename=excluded.filename, yaml=excluded.yaml, updated=excluded.updated",
-                             (report_id, filename, yaml_text, time.time()))
-        self.touch(report_id)
+                             (report_id, filename, yaml_text, now))
+            row = self._db.execute("SELECT MAX(version) FROM inputs_versions WHERE report_id=?", (report_id,)).fetchone()
+            number = (row[0] or 0) + 1
+            self._db.execute("INSERT INTO inputs_versions (report_id, version, filename, yaml, note, created) "
+                             "VALUES (?,?,?,?,?,?)", (report_id, number, filename, yaml_text, note, now))
+            self._db.execute("UPDATE reports SET updated=? WHERE id=?", (now, report_id))
+        return number
+
+    def inputs_versions(self, report_id: int) -> list[dict]:
+        with self._lock:
+            rows = self._db.execute("SELECT version, filename, note, created FROM inputs_versions WHERE report_id=? "
+                                    "ORDER BY version DESC", (report_id,)).fetchall()
+        return [dict(r) for r in rows]
 
     def inputs(self, report_id: int) -> dict | None:
         with self._lock:
@@ -232,6 +314,56 @@ class Store:
         with self._lock:
             self._db.execute("INSERT INTO unsaved (report_id, section, text, reason, created) VALUES (?,?,?,?,?)",
                              (report_id, section, text, reason, time.time()))
+
+    def unsaved(self, report_id: int, section: str, limit: int = 20) -> list[dict]:
+        """Texts kept when a save was refused (a conflict), newest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, text, reason, created FROM unsaved WHERE report_id=? AND section=? "
+                                    "ORDER BY id DESC LIMIT ?", (report_id, section, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    # -- uploads ----------------------------------------------------------------------------------
+    def remember_upload(self, stored: str, original: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO uploads VALUES (?,?,?)", (stored, original, time.time()))
+
+    def original_name(self, stored: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT original FROM uploads WHERE stored=?", (stored,)).fetchone()
+        return row[0] if row else None
+
+    # -- autosaves of a draft's stream --------------------------------------------------------------
+    def start_autosave(self, report_id: int, target: str) -> int:
+        now = time.time()
+        with self._lock:
+            return self._db.execute("INSERT INTO autosaves (report_id, target, text, state, created, updated) "
+                                    "VALUES (?,?,?,?,?,?)", (report_id, target, "", "working", now, now)).lastrowid
+
+    def update_autosave(self, autosave_id: int, text: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE autosaves SET text=?, updated=? WHERE id=? AND state='working'",
+                             (text, time.time(), autosave_id))
+
+    def close_autosave(self, autosave_id: int, state: str = "done") -> None:
+        with self._lock:
+            self._db.execute("UPDATE autosaves SET state=?, updated=? WHERE id=?", (state, time.time(), autosave_id))
+
+    def recoverable_autosaves(self, report_id: int) -> list[dict]:
+        """Streams of drafts that a stop or a crash cut off (with any text), newest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM autosaves WHERE report_id=? AND state='recoverable' AND text<>'' "
+                                    "ORDER BY id DESC", (report_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def autosave(self, autosave_id: int) -> dict | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM autosaves WHERE id=?", (autosave_id,)).fetchone()
+        return dict(row) if row else None
+
+    def interrupt_autosaves(self) -> int:
+        """At start: a draft still "working" was cut off by a stop or a crash; its text can be recovered."""
+        with self._lock:
+            return self._db.execute("UPDATE autosaves SET state='recoverable' WHERE state='working'").rowcount
 
     # -- chat -------------------------------------------------------------------------------------
     def add_message(self, report_id: int, role: str, content: str, state: str = "done") -> int:

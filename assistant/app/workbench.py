@@ -16,23 +16,26 @@ import time
 import uuid
 from pathlib import Path
 
-import yaml
-
 from ..checks import Finding, run_checks, workspace_context
-from ..errors import AssistantError, InputsError
-from ..inputs import Inputs, ensure_inputs_year, load_inputs, load_inputs_text, year_mismatches
+from ..errors import AssistantError
+from ..inputs import ensure_inputs_year
 from ..report_tree import split_path
+from .autosave import StreamKeeper, recovered_text
 from .chat import ChatMixin
 from .cited import CitedDocumentsMixin
 from .diffs import diff_html
+from .exporting import ExportMixin
+from .inputs_edit import InputsMixin
 from .review import ReviewMixin
 from .sections import HEAD, SECTION_NAMES, TAIL, SectionView, splice, split_sections
 from .store import ConflictError, Store, Version
+from .suggestions import replacement, same_finding
 
 ALLOWED_UPLOADS = {".txt", ".md", ".docx", ".pdf", ".yaml", ".yml", ".xlsx"}
+_STORED_PREFIX = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}-")  # safe_upload's prefix
 
 
-class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
+class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin, InputsMixin, ExportMixin):
     def __init__(self, ws) -> None:
         self.ws = ws
         self.store = Store(ws.data_dir / "app.sqlite3")
@@ -41,17 +44,26 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.exports.mkdir(parents=True, exist_ok=True)
         self.store.interrupt_unfinished()  # a chat answer cut off by a stop or a crash says so
+        self.store.interrupt_autosaves()  # and a draft's stream cut off so is offered back
 
     # -- reports ------------------------------------------------------------------------------------
     def report_choices(self) -> list[tuple[str, int]]:
         return [(f"{r['region']} {r['year']}年", r["id"]) for r in self.store.reports()]
 
     def create_report(self, region: str, year: int | float | str) -> int:
-        try:
-            year = int(float(year))
-        except (TypeError, ValueError) as exc:
-            raise AssistantError("年度应为四位数字。", "The year must be four digits.") from exc
-        return self.store.create_report(region, year)
+        return self.store.create_report(region, _year(year))
+
+    def rename_report(self, report_id: int, region: str, year: int | float | str) -> None:
+        self.report(report_id)
+        self.store.rename_report(report_id, region, _year(year))
+
+    def delete_report(self, report_id: int) -> dict:
+        report = self.report(report_id)
+        self.store.delete_report(report_id)
+        return report
+
+    def last_report(self) -> int | None:
+        return self.store.last_report()
 
     def report(self, report_id: int) -> dict:
         report = self.store.report(report_id)
@@ -59,85 +71,35 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
             raise AssistantError("找不到这份报告。", "No such report.")
         return report
 
-    # -- inputs -------------------------------------------------------------------------------------
+    # -- uploads ----------------------------------------------------------------------------------
     def safe_upload(self, path: str | Path, allowed: set[str] | None = None) -> Path:
-        """Copy an upload under the data dir with a safe name, after checking its type and size."""
+        """Copy an upload under the data dir with a safe name, after checking its type and size; the
+        file's own name is remembered, so that screens show it, never the stored name."""
         src = Path(path)
+        allowed = allowed or ALLOWED_UPLOADS
         suffix = src.suffix.lower()
-        if suffix not in (allowed or ALLOWED_UPLOADS):
-            raise AssistantError(f"不支持上传这种文件：{src.name}", f"This file type cannot be uploaded: {src.name}",
-                                 "可上传 " + "、".join(sorted(allowed or ALLOWED_UPLOADS)), "Allowed: " + ", ".join(sorted(allowed or ALLOWED_UPLOADS)))
+        if suffix not in allowed:
+            kinds = "、".join(sorted(allowed))
+            raise AssistantError(f"不能上传“{src.name}”：只接受 {kinds} 文件。", f"This file type cannot be uploaded: {src.name}",
+                                 f"请另存为 {kinds} 格式后再上传。", "Allowed: " + ", ".join(sorted(allowed)))
         limit = self.ws.settings.assistant_max_upload_mb * 1024 * 1024
         if src.stat().st_size > limit:
-            raise AssistantError(f"文件太大（超过 {self.ws.settings.assistant_max_upload_mb} MB）：{src.name}",
-                                 f"File too large (over {self.ws.settings.assistant_max_upload_mb} MB): {src.name}")
+            raise AssistantError(f"“{src.name}”太大（超过 {self.ws.settings.assistant_max_upload_mb} MB），不能上传。",
+                                 f"File too large (over {self.ws.settings.assistant_max_upload_mb} MB): {src.name}",
+                                 "请拆分文件，或请管理员调高 ASSISTANT_MAX_UPLOAD_MB。",
+                                 "Split the file, or raise ASSISTANT_MAX_UPLOAD_MB.")
         stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", src.stem)[:60] or "upload"
         dest = self.uploads / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}-{stem}{suffix}"
         shutil.copyfile(src, dest)
+        self.store.remember_upload(dest.name, src.name)
         return dest
 
-    def load_inputs_file(self, report_id: int, path: str | Path) -> Inputs:
-        """Validate and store inputs for the report; raises InputsError listing every problem."""
-        stored = self.safe_upload(path, {".yaml", ".yml", ".xlsx"})
-        inputs = load_inputs(stored)
-        report = self.report(report_id)
-        ensure_inputs_year(inputs, report_year=report["year"])  # another year's figures are refused at once
-        if inputs.report.region is None:
-            inputs.report.region = report["region"]
-        if inputs.report.year is None:
-            inputs.report.year = report["year"]
-        self.store.save_inputs(report_id, yaml.safe_dump(inputs.to_yaml_dict(), allow_unicode=True, sort_keys=False),
-                               Path(path).name)
-        return inputs
-
-    def load_sample_inputs(self, report_id: int) -> tuple[Inputs, int]:
-        """Load the sample inputs (corpus/inputs) of the open report's year; returns them and the
-        year loaded. Without a sample of that year, says which years there are."""
-        from ..inputs import sample_for_year, sample_years
-
-        folder = self.ws.settings.assistant_corpus_dir / "inputs"
-        year = self.report(report_id)["year"]
-        path = sample_for_year(folder, year)
-        if path is None:
-            years = "、".join(f"{y}年" for y in sample_years(folder)) or "无"
-            raise AssistantError(f"没有{year}年的示例数据（示例数据有：{years}）。示例数据是别的年度的，不能用于{year}年的报告；"
-                                 "要试用示例，请新建或打开示例年度的报告（如 珲春市 2023）。",
-                                 f"There are no sample inputs for {year} (samples: {years}).")
-        return self.load_inputs_file(report_id, path), year
-
-    def inputs_notices(self, report_id: int) -> list[str]:
-        """What does not go with the open report in its stored inputs: another year (loaded before
-        this was refused), another region."""
-        inputs, report = self.inputs(report_id), self.report(report_id)
-        if inputs is None:
-            return []
-        out = [m.zh for m in year_mismatches(inputs.report.year, report_year=report["year"])]
-        region = (inputs.report.region or "").strip()
-        if region and report["region"] and region not in report["region"] and report["region"] not in region:
-            out.append(f"输入数据是{region}的，当前报告是{report['region']}的：请确认用的是本地区的数据。")
-        return out
-
-    def inputs(self, report_id: int) -> Inputs | None:
-        row = self.store.inputs(report_id)
-        if not row:
-            return None
-        try:
-            return load_inputs_text(row["yaml"])
-        except InputsError:
-            return None
-
-    def save_notes(self, report_id: int, rows: list[list]) -> Inputs:
-        """Replace the work notes with the edited table (section, kind, title, text)."""
-        inputs = self.inputs(report_id)
-        if inputs is None:
-            raise AssistantError("请先上传本年度的输入数据。", "Upload this year's inputs first.")
-        data = inputs.to_yaml_dict()
-        data["notes"] = [{"section": str(r[0]).strip(), "kind": str(r[1] or "work").strip(), "title": r[2] or None,
-                          "text": r[3] or None} for r in rows if r and str(r[0] or "").strip()]
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        checked = load_inputs_text(text)
-        self.store.save_inputs(report_id, text, (self.store.inputs(report_id) or {}).get("filename"))
-        return checked
+    def display_name(self, source: str | None) -> str:
+        """The name a user gave a file (an upload's own name), for a stored path or name."""
+        if not source:
+            return ""
+        name = Path(source).name
+        return self.store.original_name(name) or _STORED_PREFIX.sub("", name)
 
     # -- sections -----------------------------------------------------------------------------------
     def section_keys(self, report_id: int) -> list[str]:
@@ -227,20 +189,30 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
             inside = [f for f in findings if key in spans and spans[key][0] <= f.start < spans[key][1]]
             errors = [f for f in inside if f.severity == "error" and f.kind != "draft_mark"
                       and (not needs_mark(f) or id(f) in left)]
+            warnings = [f for f in inside if f.severity == "warning" and f.kind != "draft_mark"]
             if not latest or not latest.text.strip():
                 status = "empty"
+            elif errors:
+                status = "errors"
+            elif any(f.kind == "draft_mark" for f in inside):
+                status = "marked"
             else:
-                status = "errors" if errors else ("marked" if any(f.kind == "draft_mark" for f in inside) else "checked")
+                status = "warnings" if warnings else "checked"
             views.append(SectionView(key, self.section_label(key), status, latest, inside))
         return views
 
     def save(self, report_id: int, key: str, text: str, base: int | None, origin: str = "edit", note: str | None = None,
              sources: list | None = None, force: bool = False, figure_spans: list | None = None) -> Version:
-        """A new version. `figure_spans` are those of `text` as given (a draft's); without them the
-        latest version's are carried over to the edit (kept where its sentences are unchanged)."""
+        """A new version, unless the text is the latest version's (then that one is returned: the
+        tab's base follows, nothing is duplicated). `figure_spans` are those of `text` as given (a
+        draft's); without them the latest version's are carried over to the edit (kept where its
+        sentences are unchanged). A stale base raises ConflictError (the text is kept in `unsaved`)."""
         from ..drafting import shift_spans
 
         stripped = text.strip("\n")
+        latest = self.store.latest(report_id, key)
+        if latest is not None and latest.text == stripped and not force:
+            return latest
         if figure_spans is None:
             figure_spans = self.section_figure_spans(report_id, key, stripped)
         else:
@@ -250,15 +222,61 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         return self.store.save_version(report_id, key, stripped, origin, base=base, note=note, sources=sources,
                                        findings=findings, force=force, figure_spans=figure_spans)
 
-    def save_if_changed(self, report_id: int, key: str, text: str | None, base: int | None) -> int | None:
-        """Before anything risky (an LLM call), keep what the user typed. Returns the new base."""
+    def save_if_changed(self, report_id: int, key: str | None, text: str | None, base: int | None) -> int | None:
+        """Before anything risky (a draft, a revision, any chat action), keep what the user typed.
+        Returns the tab's new base. A stale tab's edit raises ConflictError: it is never set aside
+        silently (the UI shows the conflict screen; the text is also kept in `unsaved`)."""
+        if key is None:
+            return base
         latest = self.store.latest(report_id, key)
         if text is None or not text.strip() or (latest and latest.text == text.strip("\n")):
             return latest.version if latest else base
-        try:
-            return self.save(report_id, key, text, base).version
-        except ConflictError:
-            return self.store.latest(report_id, key).version
+        return self.save(report_id, key, text, base).version
+
+    # -- conflicts and backups ----------------------------------------------------------------------
+    def conflict(self, report_id: int, key: str, mine: str) -> dict:
+        """What the conflict screen shows: the tab's text, the version saved elsewhere, a diff."""
+        from .diffs import diff_html
+
+        latest = self.store.latest(report_id, key)
+        theirs = latest.text if latest else ""
+        return {"key": key, "mine": mine, "theirs": theirs, "latest": latest.version if latest else 0,
+                "label": latest.label if latest else "", "diff": diff_html(theirs, mine.strip("\n"),
+                                                                           f"另一窗口保存的{latest.label if latest else '版本'}",
+                                                                           "你的文字")}
+
+    def keep_mine(self, report_id: int, key: str, mine: str) -> Version:
+        """The conflict resolved for the tab's text: saved as the newest version."""
+        latest = self.store.latest(report_id, key)
+        return self.save(report_id, key, mine, latest.version if latest else None, "edit",
+                         "冲突时选择保留本窗口的文字")
+
+    def backups(self, report_id: int, key: str) -> list[dict]:
+        """Texts kept when a save was refused, newest first."""
+        return self.store.unsaved(report_id, key)
+
+    # -- one-click fixes ----------------------------------------------------------------------------
+    def apply_finding(self, report_id: int, key: str, text: str | None, base: int | None, clicked: dict) -> Version:
+        """Apply a finding's suggestion (the one clicked in the table) to the section: the editor's
+        text is saved first, the finding is found again in a fresh check, its span replaced; the
+        result is a new version."""
+        from ..drafting import apply_edits
+
+        self.save_if_changed(report_id, key, text, base)
+        latest = self.store.latest(report_id, key)
+        if latest is None:
+            raise AssistantError("这一部分还没有内容。", "This section is empty.")
+        found = same_finding(clicked, self.section_findings(report_id, key), latest.text)
+        if found is None:
+            raise AssistantError("这条问题已经不在了（文字已经改过），请看新的检查结果。",
+                                 "That finding is gone (the text changed); see the new check results.")
+        new = replacement(found, latest.text[found.start:found.end])
+        if new is None:
+            raise AssistantError("这条建议需要人工核实后修改，不能一键采纳。", "This suggestion needs a person; it cannot be applied.")
+        text = latest.text[:found.start] + new + latest.text[found.end:]
+        spans = apply_edits(latest.figure_spans, [(found.start, found.end, new)])
+        note = f"采纳建议：「{latest.text[found.start:found.end]}」→「{new}」（{found.kind_zh}）"
+        return self.save(report_id, key, text, latest.version, "apply", note, latest.sources, figure_spans=spans)
 
     # -- drafting and revision ----------------------------------------------------------------------
     def _service(self, report_id: int):
@@ -272,18 +290,35 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         return DraftingService(self.ws, inputs)
 
     def draft(self, report_id: int, target: str, offline: bool | None = None, on_token=None, on_status=None):
-        """Draft a part, a subsection (spliced into its part) or the whole report; every draft is
-        saved as a new version of the sections it changes. Returns (draft, saved keys)."""
+        """Draft a part, a subsection (spliced into its part) or the whole report; every section
+        the draft changes gets a new version. While a model writes, its stream is kept (a crash
+        loses nothing: `recoverable`). Returns (draft, saved keys, keys left unchanged)."""
+        service = self._service(report_id)
+        keeper = None
+        if not offline and self.ws.llm is not None:
+            keeper = StreamKeeper(self.store, report_id, target, on_token, on_status)
+            on_token, on_status = keeper.token, keeper.status
+        try:
+            draft = service.draft(target, offline=offline, on_token=on_token, on_status=on_status)
+            saved, same = self._save_draft(report_id, target, draft, service)
+        except BaseException:
+            if keeper is not None:
+                keeper.close(kept=False)  # what arrived stays recoverable
+            raise
+        if keeper is not None:
+            keeper.close(kept=True)
+        return draft, saved, same
+
+    def _save_draft(self, report_id: int, target: str, draft, service) -> tuple[list[str], list[str]]:
         from ..drafting import carry_spans, shift_spans
 
-        service = self._service(report_id)
-        draft = service.draft(target, offline=offline, on_token=on_token, on_status=on_status)
         sources = [s.__dict__ for s in draft.sources]
         note = "；".join(draft.notes)
         if draft.error:
             note = "〔未写完〕起草中断，已保存收到的文字；" + note
         origin = draft.mode
         saved: list[str] = []
+        same: list[str] = []
         if target == "all":
             pos = 0
             for key, text in split_sections(draft.text, self.ws.outline).items():
@@ -296,8 +331,7 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
                     part_note = ("〔未写完〕起草中断，已保存收到的文字；" if failed else "") + ("；".join(own) if own else "起草全文")
                 else:
                     part_note = note
-                self._save_latest(report_id, key, text, origin, part_note, sources, spans)
-                saved.append(key)
+                (saved if self._save_latest(report_id, key, text, origin, part_note, sources, spans) else same).append(key)
         else:
             tokens = split_path(target)
             key = tokens[0]
@@ -311,15 +345,18 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
                 new = shift_spans(spans, at) if at >= 0 else []
                 kept = carry_spans(old, text, latest.figure_spans) if latest else []
                 spans = sorted(new + [s for s in kept if not any(a < s[1] and s[0] < b for a, b, _ in new)])
-            self._save_latest(report_id, key, text, origin, note, sources, spans)
-            saved.append(key)
-        return draft, saved
+            (saved if self._save_latest(report_id, key, text, origin, note, sources, spans) else same).append(key)
+        return saved, same
 
     def _save_latest(self, report_id: int, key: str, text: str, origin: str, note: str, sources: list,
-                     figure_spans: list | None = None) -> Version:
+                     figure_spans: list | None = None) -> bool:
+        """A draft's text as the section's newest version; False when it is the latest text already."""
         latest = self.store.latest(report_id, key)
-        return self.save(report_id, key, text, latest.version if latest else None, origin, note, sources,
-                         figure_spans=figure_spans or [])
+        if latest is not None and latest.text == text.strip("\n"):
+            return False
+        self.save(report_id, key, text, latest.version if latest else None, origin, note, sources,
+                  figure_spans=figure_spans or [])
+        return True
 
     def revise(self, report_id: int, key: str, text: str, instruction: str, base: int | None, on_token=None,
                on_status=None):
@@ -327,22 +364,76 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         current = self.store.latest(report_id, key)
         if current is None:
             raise AssistantError("这一部分还没有内容，请先起草。", "This section is empty; draft it first.")
-        draft = self._service(report_id).revise(key, current.text, instruction, on_token=on_token, on_status=on_status,
-                                                figure_spans=current.figure_spans)
+        keeper = StreamKeeper(self.store, report_id, key, on_token, on_status)
+        try:
+            draft = self._service(report_id).revise(key, current.text, instruction, on_token=keeper.token,
+                                                    on_status=keeper.status, figure_spans=current.figure_spans)
+        except BaseException:
+            keeper.close(kept=False)
+            raise
         note = f"按要求改写：{instruction}" + ("；" + "；".join(draft.notes) if draft.notes else "")
         version = self.save(report_id, key, draft.text, current.version, "revise", note,
                             [s.__dict__ for s in draft.sources], figure_spans=draft.figure_spans)
+        keeper.close(kept=True)
         return draft, version, diff_html(current.text, draft.text)
+
+    # -- a draft cut off by a stop or a crash --------------------------------------------------------
+    def recoverable(self, report_id: int, key: str | None) -> list[dict]:
+        """Streams cut off mid-draft that concern this section (or the whole report)."""
+        out = []
+        for row in self.store.recoverable_autosaves(report_id):
+            if key is None or row["target"] == "all" or split_path(row["target"])[0] == key:
+                out.append(row)
+        return out
+
+    def recover(self, report_id: int, autosave_id: int) -> list[str]:
+        """A cut-off stream saved as new versions of the parts it holds, marked 〔未写完〕 where it
+        stops and guarded like any model text (a wrong number replaced or marked). Returns the keys."""
+        from ..drafting import guard_until_clean
+
+        row = self.store.autosave(autosave_id)
+        if row is None or row["report_id"] != report_id or row["state"] != "recoverable":
+            raise AssistantError("这份中断时收到的文字已经处理过了。", "That interrupted draft was already handled.")
+        text = recovered_text(row["text"])
+        inputs = self.inputs(report_id)
+        year = self.report(report_id)["year"]
+
+        def check(t, spans):
+            return run_checks(t, workspace_context(self.ws, inputs, year, spans), scope="section")
+
+        note = "〔未写完〕程序在起草时停止，这是当时已收到的文字（已检查并标注）"
+        target = row["target"]
+        if target == "all":
+            pieces = {k: v for k, v in split_sections(text, self.ws.outline).items() if k not in (HEAD, TAIL)}
+        else:
+            tokens = split_path(target)
+            if len(tokens) > 1:
+                latest = self.store.latest(report_id, tokens[0])
+                text = splice(latest.text if latest else "", "/".join(tokens), text, self.ws.outline,
+                              self._service(report_id))
+            pieces = {tokens[0]: text}
+        saved = []
+        for key, piece in pieces.items():
+            guarded, _ = guard_until_clean(piece, check)
+            if self._save_latest(report_id, key, guarded.text, "recovered", note, [], guarded.spans):
+                saved.append(key)
+        self.store.close_autosave(autosave_id, "recovered")
+        return saved
+
+    def discard_recovery(self, report_id: int, autosave_id: int) -> None:
+        row = self.store.autosave(autosave_id)
+        if row is not None and row["report_id"] == report_id:
+            self.store.close_autosave(autosave_id, "discarded")
 
     # -- versions -----------------------------------------------------------------------------------
     def versions(self, report_id: int, key: str) -> list[Version]:
         return self.store.versions(report_id, key)
 
-    def diff(self, a_id: int, b_id: int) -> str:
+    def diff(self, a_id: int, b_id: int, mode: str = "word") -> str:
         a, b = self.store.version(a_id), self.store.version(b_id)
         if not a or not b:
             return "<p>请选择两个版本。</p>"
-        return diff_html(a.text, b.text, a.label, b.label)
+        return diff_html(a.text, b.text, a.label, b.label, mode=mode)
 
     def restore(self, report_id: int, key: str, version_id: int, base: int | None) -> Version:
         old = self.store.version(version_id)
@@ -351,30 +442,9 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin):
         return self.save(report_id, key, old.text, base, "restore", f"恢复自{old.label}", old.sources,
                          figure_spans=old.figure_spans)
 
-    # -- export and review ---------------------------------------------------------------------------
-    def export(self, report_id: int, scope: str = "all", fmt: str = "docx", comments: bool = False) -> Path:
-        from ..drafting import shift_spans
-        from ..export import export_docx, export_markdown, mark_comments, review_comments
 
-        report = self.report(report_id)
-        text, spans = self.whole_text(report_id)
-        figure_spans = self.figure_spans(report_id, spans)
-        if scope != "all":
-            if scope not in spans:
-                raise AssistantError("这一部分还没有内容。", "This part is empty.")
-            start, end = spans[scope]
-            text = text[start:end]
-            figure_spans = shift_spans(figure_spans, -start, start, end)
-        if not text.strip():
-            raise AssistantError("报告还没有内容，无法导出。", "The report is empty; nothing to export.")
-        name = f"{report['region']}{report['year']}年法治政府建设年度报告" + ("" if scope == "all" else f"-第{scope}部分")
-        name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name)
-        if fmt == "md":
-            path = self.exports / f"{name}.md"
-            path.write_text(export_markdown(text), encoding="utf-8")
-            return path
-        notes = review_comments(text, self.inputs(report_id), self.ws.registry, report["year"], figure_spans) \
-            if comments else mark_comments(text)  # the marks are always comments
-        path = self.exports / f"{name}.docx"
-        export_docx(text, path, comments=notes)
-        return path
+def _year(value) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError) as exc:
+        raise AssistantError("年度应为四位数字。", "The year must be four digits.") from exc

@@ -1,7 +1,7 @@
 """The checks: pure functions of (text, inputs, registry, outline) → findings, shared by the CLI,
 the web app and the drafting loop. Figures (`figures`), citations (`citations`), the outline
-(`outline_check`), text carried over from last year's report (`carried_over`), all behind
-`run_checks`."""
+(`outline_check`), text carried over from last year's report (`carried_over`), 公文 punctuation
+(`punctuation`), all behind `run_checks`."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ _NAMES = {
     "check_marks": ".marks",
     "check_carried_over": ".carried_over",
     "previous_reports": ".run",
+    "check_punctuation": ".punctuation",
+    "find_halfwidth": ".punctuation",
+    "fix_punctuation": ".punctuation",
+    "PunctFix": ".punctuation",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -67,3 +71,4 @@ if TYPE_CHECKING:
     from .marks import Mark, find_marks, make_mark, mask_marks, mark_at, check_marks
     from .carried_over import check_carried_over
     from .run import previous_reports
+    from .punctuation import check_punctuation, find_halfwidth, fix_punctuation, PunctFix

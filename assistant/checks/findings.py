@@ -34,6 +34,7 @@ KIND_ZH = {
     "draft_mark": "待处理的标记",
     "draft_replaced": "已自动更正",
     "carried_over": "与上年报告相同",
+    "punctuation_halfwidth": "半角标点",
 }
 
 

@@ -1,4 +1,4 @@
-"""All checks in one call: figures, citations and outline, as plain functions of the text.
+"""All checks in one call: figures, citations, outline and punctuation, as plain functions of the text.
 
 The CLI `check` command, the web app and the drafting loop all call `run_checks`. Marks left in
 the text (〔待核实：…〕, 〔未写完〕, 〔待补：…〕, 〔待更新〕, see `marks`) are findings of their own,
@@ -23,9 +23,10 @@ from .figures import check_figures
 from .findings import Finding, sort_findings
 from .marks import check_marks, mask_marks
 from .outline_check import check_outline
+from .punctuation import check_punctuation
 from .report_year import check_report_year
 
-ALL_CHECKS = ("figures", "citations", "outline")
+ALL_CHECKS = ("figures", "citations", "outline", "punctuation")
 
 
 @dataclass
@@ -70,6 +71,8 @@ def run_checks(text: str, ctx: CheckContext, only: tuple[str, ...] = ALL_CHECKS,
         findings += check_outline(text, outline, tree, scope=scope, year=year, previous=ctx.previous,
                                   target=ctx.section)
         findings += _carried_over(masked, tree, ctx, outline, year)
+    if "punctuation" in only:  # proofreading notes (half-width marks in Chinese text)
+        findings += check_punctuation(text)
     return sort_findings(findings)
 
 

@@ -25,6 +25,8 @@ _NAMES = {
     "tag_figures": ".figure_tags",
     "carry_spans": ".figure_tags",
     "shift_spans": ".figure_tags",
+    "apply_edits": ".figure_tags",
+    "TAG": ".figure_tags",
     "parts_needing_attention": ".attention",
     "attention_text": ".attention",
     "needs_attention": ".attention",
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
     from .service import DraftingService, Draft, Source, write_draft, repairable
     from .cleanup import ensure_heading, strip_trailing_chatter
     from .guard import guard_text, guard_until_clean, GuardResult, unmarked, needs_mark
-    from .figure_tags import render_tags, tag_figures, carry_spans, shift_spans
+    from .figure_tags import render_tags, tag_figures, carry_spans, shift_spans, apply_edits, TAG
     from .attention import parts_needing_attention, attention_text, needs_attention
     from .offline import OfflineDrafter, chinese_date, STALE
     from .llm import LLMClient, LLMResult, CONTINUE_PROMPT, merge_continuation

@@ -43,3 +43,40 @@ def test_article_lookups_in_free_wording(message, title, article):
 
 def test_search_keeps_the_words():
     assert parse_intent("搜索 行政复议申请的受理期限").query == "行政复议申请的受理期限"
+
+
+@pytest.mark.parametrize("message,kind,title", [
+    ("《信访条例》还有效吗", "validity", "信访条例"), ("信访条例还有效吗？", "validity", "信访条例"),
+    ("请问《法治政府建设实施纲要（2015—2020年）》还能引用吗", "validity", "法治政府建设实施纲要（2015—2020年）"),
+    ("今年行政复议受理了多少件？", "fact", None), ("人民调解成功率是多少", "fact", None), ("今年培训了几次", "fact", None),
+    ("你好", "help", None), ("您好！", "help", None), ("谢谢", "help", None),
+    ("去年报告里人民调解受理了多少件", "ask", None),  # last year's report: a search, not this year's figure
+])
+def test_validity_facts_and_greetings(message, kind, title):
+    intent = parse_intent(message, load_outline(), SUBS)
+    assert (intent.kind, intent.title) == (kind, title)
+
+
+def test_a_word_diff_keeps_numbers_whole_and_counts_the_changes():
+    from assistant.app import diff_html
+
+    html = diff_html("全年受理行政复议案件21件，审结19件。", "全年受理行政复议案件25件，审结19件。")
+    assert '<del>21件</del><ins>25件</ins>' in html and "共 1 处改动（按词比较）" in html
+    html = diff_html("一是甲。二是乙。三是丙。", "一是甲。二是丁。三是丙。", mode="sentence")
+    assert "<del>二是乙。</del><ins>二是丁。</ins>" in html and 'data-changes="1"' in html
+    assert "两个版本相同" in diff_html("相同", "相同")
+
+
+def test_only_literal_suggestions_can_be_applied():
+    from assistant.app import replacement
+    from assistant.checks import Finding
+
+    def f(kind, text, suggestion):
+        return Finding(kind, "error", 0, len(text), text, "", suggestion=suggestion)
+
+    assert replacement(f("figure_mismatch", "480件", "改为“408件”")) == "408件"
+    assert replacement(f("citation_unknown", "《优化营商环境暂行条例》", "改为《优化营商环境条例》")) == "《优化营商环境条例》"
+    assert replacement(f("punctuation_halfwidth", ",我市(街道)", "改为全角标点（可一键更正）")) == "，我市（街道）"
+    assert replacement(f("year_mismatch", "2023年", "改为“2024年”，并核对这段内容是否为本年度情况")) is None
+    assert replacement(f("figure_unsupported", "99件", "补充该指标，或删去/改写该数字")) is None
+    assert replacement(f("draft_mark", "〔待核实：x〕", "处理后删去标记")) is None

@@ -72,3 +72,63 @@ def test_migration_2_keeps_an_older_database_and_adds_figure_spans(tmp_path):
     v2 = store.save_version(1, "二", "二、新稿21件", "llm", base=1, figure_spans=[(4, 7, "review.accepted")])
     store.close()
     assert Store(path).version(v2.id).figure_spans == [(4, 7, "review.accepted")]
+
+
+def test_migration_3_keeps_the_inputs_as_their_first_version(tmp_path):
+    import sqlite3
+
+    from assistant.app.store import MIGRATIONS, _statements
+
+    path = tmp_path / "v2.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("INSERT INTO schema_version VALUES (2)")
+    db.execute("INSERT INTO reports (region, year, created, updated) VALUES ('珲春市', 2023, 0, 0)")
+    db.execute("INSERT INTO inputs VALUES (1, 'hunchun-2023.yaml', 'figures: []', 5)")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert [v["version"] for v in store.inputs_versions(1)] == [1]
+    assert store.save_inputs(1, "figures: [{id: a}]", "x.yaml", "表格修改") == 2
+    assert store.inputs(1)["yaml"] == "figures: [{id: a}]"
+    assert [(v["version"], v["note"]) for v in store.inputs_versions(1)] == [(2, "表格修改"), (1, None)]
+
+
+def test_reports_are_renamed_and_deleted_with_everything_of_theirs(store):
+    from assistant.errors import AssistantError
+
+    a = store.create_report("甲县", 2023)
+    b = store.create_report("乙县", 2023)
+    store.save_version(a, "二", "二、稿", "edit", base=None)
+    store.add_message(a, "user", "起草第二部分")
+    store.keep_unsaved(a, "二", "冲突时的文字", "conflict")
+    store.start_autosave(a, "二")
+    with pytest.raises(AssistantError, match="已经有一份"):
+        store.rename_report(a, "乙县", 2023)
+    store.rename_report(a, "甲县（新）", 2024)
+    assert store.report(a)["region"] == "甲县（新）" and store.last_report() == a
+    store.delete_report(a)
+    assert store.report(a) is None and store.latest(a, "二") is None and store.messages(a) == []
+    assert store.unsaved(a, "二") == [] and store.recoverable_autosaves(a) == []
+    assert store.last_report() == b
+
+
+def test_a_stream_cut_off_is_recoverable_after_a_restart(store, tmp_path):
+    rid = store.create_report("某县", 2024)
+    cut = store.start_autosave(rid, "二")
+    store.update_autosave(cut, "二、不足\n一是")
+    done = store.start_autosave(rid, "三")
+    store.update_autosave(done, "三、履职")
+    store.close_autosave(done)
+    assert store.recoverable_autosaves(rid) == []  # still being written
+    assert Store(tmp_path / "app.sqlite3").interrupt_autosaves() == 1  # the next start
+    assert [r["text"] for r in store.recoverable_autosaves(rid)] == ["二、不足\n一是"]
+
+
+def test_uploads_remember_their_own_names(store):
+    store.remember_upload("20250101-120000-abc123-report.docx", "去年的 报告.docx")
+    assert store.original_name("20250101-120000-abc123-report.docx") == "去年的 报告.docx"
+    assert store.original_name("unknown.docx") is None

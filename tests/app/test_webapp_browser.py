@@ -9,181 +9,23 @@ The browser only talks to 127.0.0.1: every other request is aborted.
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from urllib.parse import urlparse
 
 import docx
 import pytest
 from app_process import AppProcess
-from conftest import ARTIFACTS, SEED_INPUTS
+from conftest import SEED_INPUTS
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from llm_server import Reply, ScriptedLLMServer
-from playwright.sync_api import Page, expect, sync_playwright
+from llm_server import Reply
+from playwright.sync_api import Page, expect
+from webui import (NEXT_YEAR_INPUTS, PART1_LABEL, PART2, PART2_SHORTER, REGION, REPORT_LABEL, SAMPLE_REPORT_TITLE, SLOW, YEAR,  # noqa: F401
+                   bot_messages, browser, dropdown_options, editor, llm_app, llm_server, load_sample_inputs,
+                   offline_app, open_2024_report, open_app, open_report, open_versions, page, select_section, send_chat, shot, tab,
+                   wait_idle)
 
 pytestmark = pytest.mark.browser
-
-SHOTS = ARTIFACTS / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-REGION, YEAR = "珲春市", 2023
-REPORT_LABEL = f"{REGION} {YEAR}年"
-SAMPLE_REPORT_TITLE = "珲春市2023年法治政府建设年度报告"  # corpus/reports, indexed by the app at start
-PART1_LABEL = "一、推进法治政府建设的主要举措和成效"
-PART2_HEADING = "二、2023年推进法治政府建设存在的不足和原因"
-PART2 = (PART2_HEADING + "\n"
-         "一是法治意识有待提高，究其原因，个别单位学习停留在表面；二是专业人才队伍仍需加强，究其原因，法律专业人才较少。")
-PART2_SHORTER = PART2_HEADING + "\n一是法治意识不强，原因在于学习不深；二是法律人才不足，原因在于编制有限。"
-SLOW = 60_000  # ms: drafting, the first embedding query, an app's first event
-
-
-# -- browser and apps ------------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def browser():
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _is_local(url: str) -> bool:
-    if url.startswith(("data:", "blob:", "about:")):
-        return True
-    return urlparse(url).hostname in ("127.0.0.1", "localhost")
-
-
-@pytest.fixture()
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    context.route(lambda url: not _is_local(url), lambda route: route.abort())  # nothing leaves the machine
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    failed_before = request.session.testsfailed
-    yield page
-    if request.session.testsfailed > failed_before:  # keep what the page looked like when it failed
-        try:
-            shot(page, f"failed-{request.node.name}")
-        except Exception:  # noqa: BLE001 - the page may be gone
-            pass
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def offline_app(tmp_path_factory, vector_cache):
-    with AppProcess(tmp_path_factory.mktemp("offline") / "data", vector_cache) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-def llm_server():
-    with ScriptedLLMServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def llm_app(tmp_path_factory, vector_cache, llm_server):
-    env = {"OPENAI_BASE_URL": llm_server.url, "ASSISTANT_LLM_MODEL": "test-model", "OPENAI_API_KEY": "sk-test",
-           "ASSISTANT_LLM_TIMEOUT": "20"}
-    with AppProcess(tmp_path_factory.mktemp("llm") / "data", vector_cache, env) as app:
-        yield app
-
-
-# -- page helpers --------------------------------------------------------------------------------------------
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def tab(page: Page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
-
-
-def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until no event is running: Gradio shows a status tracker (without the class "hide")
-    on an event's outputs from the moment it is triggered until its last update."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=status-tracker]:not(.hide)')", timeout=timeout)
-
-
-def open_app(page: Page, app: AppProcess, timeout: float = 90.0) -> None:
-    """Load the page and wait until its start-up event has run and the sample corpus is indexed
-    (the app indexes corpus/reports in the background at start; reload until it is listed)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(app.url, wait_until="load")
-        tab(page, "知识库")
-        try:
-            expect(page.locator("#docs")).to_contain_text(SAMPLE_REPORT_TITLE, timeout=5_000)
-            break
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-    tab(page, "起草与修改")
-
-
-def open_report(page: Page, region: str = REGION, year: int = YEAR) -> None:
-    """Select the report, creating it unless the start-up event already selected it."""
-    label = f"{region} {year}年"
-    report = page.locator("#report input")
-    if report.input_value() != label:
-        page.locator("#new-region textarea, #new-region input").first.fill(region)
-        page.locator("#new-year input").fill(str(year))
-        page.locator("#create-report").click()
-        expect(report).to_have_value(label)
-        wait_idle(page)
-    expect(page.locator("#sections")).to_contain_text("落款")
-
-
-def load_sample_inputs(page: Page, force: bool = False) -> None:
-    """Upload corpus/inputs/hunchun-2023.yaml on 指标与素材 (unless the report already has inputs)."""
-    tab(page, "指标与素材")
-    message = page.locator("#inputs-message")
-    expect(message).not_to_be_empty()
-    if force or "已载入" not in message.inner_text():
-        page.locator("#inputs-upload input[type=file]").set_input_files(str(SEED_INPUTS))
-        expect(message).to_contain_text(re.compile(r"已载入 27 个指标、\d+ 条工作素材（珲春市2023年度，来自 hunchun-2023.yaml）"))
-    expect(page.locator("#figures")).to_contain_text("mediation.accepted")
-    tab(page, "起草与修改")
-
-
-def select_section(page: Page, token: str) -> None:
-    page.locator("#sections label").filter(has_text=f"{token}、").click()
-    expect(page.locator(f"#sections input[value='{token}']")).to_be_checked()
-    wait_idle(page)  # the section's text, findings and versions are loaded
-
-
-def editor(page: Page):
-    return page.locator("#editor textarea")
-
-
-def open_versions(page: Page) -> None:
-    if not page.locator("#version-a").is_visible():
-        page.locator("#versions-panel").get_by_text("版本历史（比较与恢复）").click()
-    expect(page.locator("#version-a")).to_be_visible()
-
-
-def dropdown_options(page: Page, elem_id: str) -> list[str]:
-    page.locator(f"#{elem_id} input").click()
-    options = page.locator("[role=listbox] [role=option]")
-    expect(options.first).to_be_visible()
-    texts = [re.sub(r"^✓\s*", "", t.strip()) for t in options.all_inner_texts()]  # ✓ marks the selected one
-    page.keyboard.press("Escape")
-    expect(options).to_have_count(0)
-    return texts
-
-
-def send_chat(page: Page, text: str) -> None:
-    box = page.locator("#chat-input textarea")
-    box.fill(text)
-    box.press("Enter")
-
-
-def bot_messages(page: Page):
-    return page.locator("#chat [data-testid=bot]")
 
 
 # -- offline -------------------------------------------------------------------------------------------------
@@ -224,11 +66,14 @@ def test_offline_draft_check_highlight_and_restore(page, offline_app):
     tab(page, "检查标注")
     marked = page.locator("#highlight")
     expect(marked).to_contain_text("461件")
-    wrong = marked.locator(".token.highlighted").filter(
-        has=page.locator(".text", has_text=re.compile(r"^\s*461件\s*$")))
+    wrong = marked.locator("mark.sev-error").filter(has_text=re.compile(r"^461件错误$"))
     expect(wrong).to_have_count(1)
-    expect(wrong).to_have_attribute("style", re.compile(r"background-color: rgba\(255, 107, 107"))  # 错误 #ff6b6b
-    expect(wrong.locator(".label")).to_have_text("错误")  # the category is written next to the marked text
+    expect(wrong).to_have_css("background-color", "rgb(255, 212, 212)")  # the 错误 colour
+    expect(wrong.locator(".tag")).to_have_text("错误")  # the category is written next to the marked text
+    # the marked number flows in its paragraph (one line high, the words around it in the same paragraph)
+    assert wrong.bounding_box()["height"] < 40
+    paragraph = wrong.locator("xpath=ancestor::p[1]")
+    expect(paragraph).to_contain_text(re.compile(r"\S461件错误\S"))
     shot(page, "04-highlight")
     tab(page, "编辑正文")
 
@@ -270,7 +115,17 @@ def test_export_word_with_comments(page, offline_app, tmp_path):
     tab(page, "导出")
     page.locator("#export-comments input[type=checkbox]").check()
     page.locator("#export-docx").click()
-    expect(page.locator("#export-message")).to_contain_text("已导出：珲春市2023年法治政府建设年度报告.docx", timeout=SLOW)
+    # the sample report's half-width , ; : ( ) came into the draft: the export offers to fix them first
+    confirm = page.locator("#export-confirm")
+    expect(confirm).to_contain_text("处半角标点", timeout=SLOW)
+    expect(confirm).not_to_contain_text("个错误")
+    expect(page.locator("#export-file a[href*='docx']")).to_have_count(0)  # nothing exported yet
+    shot(page, "07-export-confirm")
+    page.locator("#export-fix").click()
+    message = page.locator("#export-message")
+    expect(message).to_contain_text(re.compile(r"已把 \d+ 处半角标点改为全角"), timeout=SLOW)
+    expect(message).to_contain_text(re.compile(r"已导出：珲春市2023年法治政府建设年度报告-审核批注版-\d{8}-\d{6}(-\d+)?\.docx"))
+    expect(confirm).to_be_hidden()
     link = page.locator("#export-file a[href*='docx']")
     expect(link).to_be_visible()
     shot(page, "07-export")
@@ -279,6 +134,17 @@ def test_export_word_with_comments(page, offline_app, tmp_path):
     path = tmp_path / "report.docx"
     info.value.save_as(path)
     document = docx.Document(str(path))
+    body_text = "\n".join(p.text for p in document.paragraphs)
+    assert not re.search(r"[,;:()?!]", body_text), "half-width punctuation left after the fix"
+    assert "（一）" in body_text and "：" in body_text
+
+    # a plain export right after: nothing left to confirm, and a file of its own (the commented one stays)
+    page.locator("#export-comments input[type=checkbox]").uncheck()
+    page.locator("#export-docx").click()
+    expect(message).to_contain_text(re.compile(r"已导出：珲春市2023年法治政府建设年度报告-\d{8}-\d{6}(-\d+)?\.docx"), timeout=SLOW)
+    expect(confirm).to_be_hidden()
+    exported = sorted(p.name for p in (offline_app.data_dir / "exports").glob("珲春市2023年*.docx"))
+    assert any("审核批注版" in n for n in exported) and any("审核批注版" not in n for n in exported), exported
 
     section = document.sections[0]
     measured = [section.page_width, section.page_height, section.top_margin, section.bottom_margin,
@@ -447,8 +313,10 @@ def test_knowledge_base_upload_search_and_remove(page, offline_app, tmp_path):
     kb_message = page.locator("#kb-message")
     expect(kb_message).to_contain_text(f"✓ 文明行为促进条例.md → 《{title}》（法规，2段", timeout=SLOW)
     expect(kb_message).to_contain_text("✗ 损坏的文件.docx")  # a clear error for the broken file, the rest goes in
+    expect(kb_message).not_to_contain_text(re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}"))  # never the stored name
     docs = page.locator("#docs")
     expect(docs).to_contain_text(title)
+    expect(docs).to_contain_text("文明行为促进条例.md")  # the file's own name is listed
     expect(docs).to_contain_text(SAMPLE_REPORT_TITLE)
 
     page.locator("#search-box textarea, #search-box input").first.fill("文明行为的促进和保障适用哪里")
@@ -459,6 +327,16 @@ def test_knowledge_base_upload_search_and_remove(page, offline_app, tmp_path):
     page.locator("#remove-doc input").click()
     page.locator("[role=listbox] [role=option]").filter(has_text=title).click()
     page.locator("#remove-btn").click()
+    confirm = page.locator("#confirm-remove")
+    expect(confirm).to_contain_text(f"确定从知识库删除《{title}》吗")  # asked first, with the file's own name
+    expect(confirm).to_contain_text("原文件：文明行为促进条例.md")
+    shot(page, "12b-knowledge-base-remove-confirm")
+    page.locator("#confirm-remove-no").click()
+    expect(confirm).to_be_hidden()
+    expect(kb_message).to_contain_text("已取消，没有删除")
+    expect(docs).to_contain_text(title)
+    page.locator("#remove-btn").click()
+    page.locator("#confirm-remove-yes").click()
     expect(kb_message).to_contain_text(f"已删除《{title}》")
     expect(docs).not_to_contain_text(title)
     expect(docs).to_contain_text(SAMPLE_REPORT_TITLE)
@@ -563,18 +441,6 @@ def test_revision_by_instruction_shows_its_diff(page, llm_app, llm_server):
 
 
 # -- the final guard, seen by a user -------------------------------------------------------------------------
-NEXT_YEAR_INPUTS = SEED_INPUTS.parent / "hunchun-2024-sample.yaml"
-
-
-def open_2024_report(page: Page, app: AppProcess, region: str) -> None:
-    open_app(page, app)
-    open_report(page, region, 2024)
-    tab(page, "指标与素材")
-    page.locator("#inputs-upload input[type=file]").set_input_files(str(NEXT_YEAR_INPUTS))
-    expect(page.locator("#inputs-message")).to_contain_text("已载入 27 个指标", timeout=SLOW)
-    tab(page, "起草与修改")
-
-
 def test_a_sloppy_models_draft_is_marked_and_the_ui_says_where(page, llm_app, llm_server, tmp_path):
     from llm_server import SloppyModel
 
@@ -594,14 +460,16 @@ def test_a_sloppy_models_draft_is_marked_and_the_ui_says_where(page, llm_app, ll
         assert "以上内容供参考" not in editor(page).input_value()
         expect(page.locator("#findings")).to_contain_text("待处理的标记")
         tab(page, "检查标注")
-        mark = page.locator("#highlight .token.highlighted").filter(has=page.locator(".text", has_text="〔未写完〕"))
+        mark = page.locator("#highlight mark.sev-error").filter(has_text="〔未写完〕")
         expect(mark).to_have_count(1)
-        expect(mark.locator(".label")).to_have_text("错误")
+        expect(mark.locator(".tag")).to_have_text("错误")
         shot(page, "13-guarded-draft")
         tab(page, "编辑正文")
 
         tab(page, "导出")
         page.locator("#export-docx").click()
+        expect(page.locator("#export-confirm")).to_contain_text("个错误，确定要导出吗", timeout=SLOW)  # asked first
+        page.locator("#export-anyway").click()
         link = page.locator("#export-file a[href*='docx']")
         expect(link).to_be_visible(timeout=SLOW)
         with page.expect_download() as info:

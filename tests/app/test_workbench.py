@@ -4,7 +4,7 @@ import docx
 import pytest
 
 from assistant.app import ConflictError, Workbench, diff_html, split_sections
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputsError
 from assistant.knowledge import ingest_paths
 from tests.conftest import ROOT, SEED_INPUTS, SEED_REPORT
 
@@ -22,7 +22,7 @@ def bench(workspace):
 
 def test_whole_report_draft_is_split_into_sections(bench, seed_text):
     wb, rid = bench
-    draft, saved = wb.draft(rid, "all", offline=True)
+    draft, saved, _ = wb.draft(rid, "all", offline=True)
     assert saved == ["head", "一", "二", "三", "四", "tail"]
     text, spans = wb.whole_text(rid)
     assert text == draft.text
@@ -35,12 +35,25 @@ def test_whole_report_draft_is_split_into_sections(bench, seed_text):
 def test_subsection_draft_is_spliced_into_its_part(bench):
     wb, rid = bench
     wb.draft(rid, "all", offline=True)
-    before = wb.store.latest(rid, "一")
-    draft, saved = wb.draft(rid, "一/(六)", offline=True)
+    drafted = wb.store.latest(rid, "一")
+    head, _, rest = drafted.text.partition("(六)依法有效化解社会矛盾纠纷")
+    edited = wb.save(rid, "一", head + "(六)依法有效化解社会矛盾纠纷\n（待重写）\n" + rest[rest.find("(七)"):],
+                     drafted.version)
+    draft, saved, same = wb.draft(rid, "一/(六)", offline=True)
     after = wb.store.latest(rid, "一")
-    assert saved == ["一"] and after.version == before.version + 1
+    assert (saved, same) == (["一"], []) and after.version == edited.version + 1
+    assert after.text == drafted.text  # the subsection is back in its place, the rest as it was
     assert after.text.count("(六)依法有效化解社会矛盾纠纷") == 1
-    assert after.text.startswith("一、2023年推进法治政府建设的主要举措和成效")
+
+
+def test_a_draft_identical_to_the_latest_version_saves_nothing(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    versions = {k: wb.store.latest(rid, k).version for k in wb.section_keys(rid)}
+    draft, saved, same = wb.draft(rid, "二", offline=True)
+    assert (saved, same) == ([], ["二"]) and wb.store.latest(rid, "二").version == versions["二"]
+    assert "没有另存新版本" in reply(wb, rid, "起草第二部分")["reply"]
+    assert {k: wb.store.latest(rid, k).version for k in wb.section_keys(rid)} == versions
 
 
 def test_findings_are_relative_to_the_section(bench):
@@ -106,7 +119,7 @@ def test_uploads_are_checked_and_stored_safely(bench, tmp_path):
     bad.write_bytes(b"MZ")
     with pytest.raises(AssistantError) as info:
         wb.safe_upload(bad)
-    assert "不支持上传" in info.value.zh
+    assert "不能上传“run.exe”：只接受" in info.value.zh and info.value.hint_zh
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (wb.ws.settings.assistant_max_upload_mb * 1024 * 1024 + 1))
     with pytest.raises(AssistantError):
@@ -115,6 +128,8 @@ def test_uploads_are_checked_and_stored_safely(bench, tmp_path):
     odd.write_text("内容", encoding="utf-8")
     stored = wb.safe_upload(odd)
     assert stored.parent == wb.uploads and ";" not in stored.name and " " not in stored.name
+    assert wb.display_name(str(stored)) == "报告 (终稿)；rm -rf.txt"  # what screens show: the file's own name
+    assert wb.display_name("uploads/20250101-120000-abc123-去年报告.docx") == "去年报告.docx"
 
 
 def reply(wb, rid, message, selected=None, editor=None, base=None):
@@ -325,3 +340,149 @@ def test_a_chat_answer_cut_off_says_it_was_interrupted(llm_bench):
     Workbench(wb.ws)
     assert wb.store.messages(rid)[-1]["content"].startswith("正在用大模型起草“全文”……\n\n〔已中断")
     assert message
+
+
+# -- nothing lost ---------------------------------------------------------------------------------------
+def test_a_stale_tab_is_refused_before_any_risky_step_and_its_text_kept(bench):
+    wb, rid = bench
+    wb.draft(rid, "二", offline=True)
+    v1 = wb.store.latest(rid, "二")
+    wb.save(rid, "二", v1.text + "甲窗口。", v1.version)
+    with pytest.raises(ConflictError):
+        wb.save_if_changed(rid, "二", v1.text + "乙窗口。", v1.version)
+    assert wb.backups(rid, "二")[0]["text"] == v1.text + "乙窗口。"  # kept, and listed for the screen
+    events = list(wb.chat(rid, "起草第二部分", "二", v1.text + "乙窗口。", v1.version))
+    assert "conflict" in events[-1] and "没有执行" in events[-1]["reply"]
+    assert wb.store.latest(rid, "二").version == 2  # the draft did not run
+    view = wb.conflict(rid, "二", v1.text + "乙窗口。")
+    assert view["theirs"].endswith("甲窗口。") and view["latest"] == 2 and "<ins>乙</ins>" in view["diff"]
+    kept = wb.keep_mine(rid, "二", v1.text + "乙窗口。")
+    assert kept.version == 3 and kept.text.endswith("乙窗口。")
+
+
+def test_the_editors_text_is_saved_before_a_chat_action_and_the_base_follows(bench):
+    wb, rid = bench
+    wb.draft(rid, "二", offline=True)
+    v1 = wb.store.latest(rid, "二")
+    events = list(wb.chat(rid, "检查全文", "二", v1.text + "我加的。", v1.version))
+    assert events[-1]["base"] == 2 and events[-1]["presaved"] == ["二"]
+    assert wb.store.latest(rid, "二").text.endswith("我加的。")
+    events = list(wb.chat(rid, "今年行政复议受理了多少件", "二", v1.text + "我加的。", 2))
+    assert events[-1]["base"] == 2 and events[-1]["presaved"] == []  # nothing new to save
+
+
+def test_a_draft_stream_cut_off_is_recovered_guarded_and_marked(bench):
+    wb, rid = bench
+    autosave = wb.store.start_autosave(rid, "二")
+    wb.store.update_autosave(autosave, "二、2023年推进法治政府建设存在的不足和原因\n一是法治意识有待提高，全年新增问题〔数3〕件；二是")
+    Workbench(wb.ws)  # the next start
+    [row] = wb.recoverable(rid, "二")
+    assert wb.recoverable(rid, "三") == []
+    assert wb.recover(rid, row["id"]) == ["二"]
+    text = wb.store.latest(rid, "二").text
+    assert text.endswith("二是〔未写完〕") and "〔待补：数字〕" in text  # the unrendered tag is marked, not left
+    assert wb.store.latest(rid, "二").origin == "recovered" and wb.recoverable(rid, "二") == []
+    with pytest.raises(AssistantError):
+        wb.recover(rid, row["id"])
+
+
+# -- one-click fixes, the export, the inputs table ---------------------------------------------------------
+def test_a_suggestion_is_applied_as_a_new_version(bench):
+    wb, rid = bench
+    wb.draft(rid, "一", offline=True)
+    v1 = wb.store.latest(rid, "一")
+    planted = v1.text.replace("成功化解408件", "成功化解480件")
+    [wrong] = [f for f in wb.section_findings(rid, "一", planted) if f.severity == "error"]
+    applied = wb.apply_finding(rid, "一", planted, v1.version, wrong.to_dict())
+    assert applied.version == 3 and applied.origin == "apply"  # the edit was saved first (2), then applied (3)
+    assert wb.store.version(applied.id).text == v1.text and "「480件」→「408件」" in applied.note
+    punct = next(f for f in wb.section_findings(rid, "一") if f.kind == "punctuation_halfwidth")
+    fixed = wb.apply_finding(rid, "一", None, applied.version, punct.to_dict())
+    assert "（一）依法全面履行政府职能" in fixed.text and "(一)" in applied.text and len(fixed.text) == len(applied.text)
+    unverified = next(f for f in wb.section_findings(rid, "一") if f.kind == "citation_unverified")
+    with pytest.raises(AssistantError, match="人工"):
+        wb.apply_finding(rid, "一", None, fixed.version, {**unverified.to_dict(), "suggestion": "核实"})
+
+
+def test_the_export_asks_first_fixes_punctuation_and_never_overwrites(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    part1 = wb.store.latest(rid, "一")
+    wb.save(rid, "一", part1.text.replace("416件", "461件"), part1.version)
+    check = wb.export_check(rid)
+    assert [(part, f.text) for part, f in check["errors"]] == [("一、推进法治政府建设的主要举措和成效", "461件")]
+    assert check["punctuation"] > 70 and check["paragraphs"] > 10
+    count, changed = wb.fix_punctuation(rid)
+    assert count == check["punctuation"] and "一" in changed
+    assert wb.export_check(rid)["punctuation"] == 0
+    first = wb.export(rid, "all", "docx", comments=True)
+    second = wb.export(rid, "all", "docx", comments=False)
+    third = wb.export(rid, "all", "docx", comments=False)
+    assert len({first, second, third}) == 3 and all(p.exists() for p in (first, second, third))
+    assert "审核批注版" in first.name and "审核批注版" not in second.name
+
+
+def test_figures_edited_in_the_table_are_validated_and_versioned(bench):
+    wb, rid = bench
+    inputs = wb.inputs(rid)
+    rows = wb.figure_rows(inputs)
+    row = next(r for r in rows if r[0] == "mediation.accepted")
+    assert row[2] == "416" and row[7] == "416件"
+    row[2] = "很多"
+    with pytest.raises(InputsError) as info:
+        wb.save_figures(rid, rows)
+    assert any("mediation.accepted" in str(p) or "很多" in str(p) for p in info.value.problems)
+    assert wb.inputs(rid).display("mediation.accepted") == "416件" and wb.inputs_version(rid) == 1
+    row[2] = "420"
+    saved = wb.save_figures(rid, rows)
+    assert saved.display("mediation.accepted") == "420件" and wb.inputs_version(rid) == 2
+    rate = saved.figure("mediation.rate")
+    assert rate.formula and rate.decimals == inputs.figure("mediation.rate").decimals  # what the table hides is kept
+
+
+def test_a_section_with_a_warning_says_so(bench):
+    wb, rid = bench
+    wb.draft(rid, "all", offline=True)
+    part2 = wb.store.latest(rid, "二")
+    wb.save(rid, "二", part2.text + "\n全年新建示范点99个。", part2.version)
+    assert next(v for v in wb.sections(rid) if v.key == "二").status_zh == "有警告"
+
+
+def test_reports_are_renamed_deleted_and_the_last_one_found(bench):
+    wb, rid = bench
+    other = wb.create_report("某县", 2024)
+    assert wb.last_report() == other
+    wb.rename_report(other, "某县（改名）", 2024)
+    assert wb.report(other)["region"] == "某县（改名）"
+    assert wb.delete_report(other)["region"] == "某县（改名）"
+    assert wb.last_report() == rid
+    with pytest.raises(AssistantError):
+        wb.report(other)
+
+
+# -- the chat answers from this year's data --------------------------------------------------------------
+def test_the_chat_answers_figures_validity_and_greetings(bench):
+    wb, rid = bench
+    answer = reply(wb, rid, "今年人民调解成功率是多少")["reply"]
+    assert "调解成功率：98%" in answer and "mediation.rate" in answer and "草稿中还没有用到" in answer
+    wb.draft(rid, "一", offline=True)
+    answer = reply(wb, rid, "今年人民调解成功率是多少")["reply"]
+    assert "草稿（第一部分）：" in answer and "**98%**" in answer
+    assert "没有找到与这个问题对应的指标" in reply(wb, rid, "今年建了多少座桥")["reply"]
+    answer = reply(wb, rid, "《法治政府建设实施纲要（2015—2020年）》还能引用吗")["reply"]
+    assert "已不再有效" in answer and "《法治政府建设实施纲要（2021—2025年）》" in answer
+    assert "现行有效" in reply(wb, rid, "优化营商环境条例还有效吗")["reply"]
+    assert "我可以帮您" in reply(wb, rid, "你好")["reply"]
+    answer = reply(wb, rid, "《优化营商环境条例》第一条")["reply"]
+    assert "python -m" not in answer and "知识库" in answer  # the hint points to the tab, not a command
+
+
+def test_an_unclear_request_gets_help_and_a_search_keeps_the_best_hit_first(bench):
+    wb, rid = bench
+    answer = reply(wb, rid, "嗯嗯那个弄一下吧")["reply"]
+    assert answer.startswith("没太明白您的意思") and "起草全文" in answer  # what it can do, not passages
+    answer = reply(wb, rid, "搜索 行政执法")["reply"]
+    best, _, rest = answer.partition("<details>")
+    assert "行政执法" in best and "<summary>另有" in answer and "行政执法" in rest  # the others folded away
+    assert "hunchun-2023-rule-of-law-report.txt" in best  # the file's own name, no empty fields
+    assert "· ·" not in answer
