@@ -40,6 +40,7 @@ class _Note:
     start: int
     end: int
     parts: list[str] = field(default_factory=list)
+    finding: bool = False  # made for a finding's own span: a home only for findings of that very span
 
     def comment(self) -> DocComment:
         return DocComment(self.start, self.end, "；".join(dict.fromkeys(self.parts)))
@@ -79,10 +80,14 @@ def review_comments(text: str, inputs: Inputs | None, registry: Registry | None,
         if f.kind == "draft_mark":
             continue  # the mark's own comment says it
         start, end = _span(text, f)
-        home = next((n for n in notes if n.start <= start and end <= n.end), None) or next(
-            (n for n in notes if start <= n.start and n.end <= end and end - start <= 2 * (n.end - n.start) + 10), None)
+        # a number's or a citation's note takes the findings on it; a paragraph-wide finding (a
+        # punctuation note) never swallows the sentences' findings inside it
+        home = next((n for n in notes if n.finding and (n.start, n.end) == (start, end)), None) or next(
+            (n for n in notes if not n.finding and n.start <= start and end <= n.end), None) or next(
+            (n for n in notes if not n.finding and start <= n.start and n.end <= end
+             and end - start <= 2 * (n.end - n.start) + 10), None)
         if home is None:
-            home = _Note(start, end)
+            home = _Note(start, end, finding=True)
             notes.append(home)
         home.parts.append(finding_note(f))
     comments += [n.comment() for n in notes if n.parts]
