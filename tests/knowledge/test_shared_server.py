@@ -228,6 +228,17 @@ def test_server_down_keywords_keep_working_and_writes_wait(office, corpus, tmp_p
     assert "reindex" not in b.server_notice()
     assert b.status()["server_down"] is True
 
+    # the web app's chat: the answer comes from the keywords, and says so first
+    from assistant.app import Workbench
+    from assistant.workspace import Workspace
+
+    ws = Workspace(b.settings)
+    ws.__dict__["kb"] = b
+    wb = Workbench(ws)
+    rid = wb.create_report("珲春市", 2024)
+    reply = list(wb.chat(rid, "查找 示例条例 重大执法决定法制审核", None, None, None))[-1]["reply"]
+    assert reply.startswith("⚠️ ") and "连接不上" in reply and "第五条" in reply, reply
+
     # the CLI: the same search is an answer with a note, not an error
     env = cli_env
     result = cli(tmp_path / "b", env, "search", "示例条例 重大执法决定法制审核", "--kind", "regulation", "--format", "json")
@@ -260,6 +271,8 @@ def test_server_down_keywords_keep_working_and_writes_wait(office, corpus, tmp_p
     assert b.search("重大执法决定法制审核", k=1).notice is None
     result = cli(tmp_path / "cli-office", env, "embed")  # the same file as A's: already there
     assert result.returncode == 0 and "服务器上已是最新" in result.stdout, result.stderr
+    result = cli(tmp_path / "joining", env, "sync")  # a new machine copies both documents
+    assert result.returncode == 0 and "同步完成" in result.stdout and "下载 2 份" in result.stdout, result.stdout + result.stderr
     records, chunks = server_view(chroma.url)
     assert len(records) == 2
     assert_consistent(records, chunks)
