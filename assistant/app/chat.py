@@ -45,6 +45,7 @@ class ChatMixin:
             self.store.update_message(answer_id, text)
             return {"reply": text, **extra}
 
+        new_base, presaved = base, []  # the tab's base, moved by the pre-save even when the step then fails
         try:
             report = self.report(report_id)
             try:
@@ -72,7 +73,8 @@ class ChatMixin:
             state["done"] = True
             hint = exc.hint_zh if exc.hint_zh and "python -m" not in exc.hint_zh else ""
             yield emit(f"⚠️ {exc.zh}" + (f"\n处理建议：{hint}" if hint else "") + kept
-                       + f"\n\n<details><summary>详细信息（English）</summary>{exc.en}</details>")
+                       + f"\n\n<details><summary>详细信息（English）</summary>{exc.en}</details>",
+                       base=new_base, presaved=presaved)
         except Exception as exc:  # noqa: BLE001 - an unexpected fault is said in the chat, never a bare toast
             state["done"] = True
             from .incidents import log_incident
@@ -80,7 +82,8 @@ class ChatMixin:
             incident = log_incident(self.ws.data_dir, "对话", exc)
             yield emit(f"⚠️ 处理这条消息时出现意外错误（记录编号 {incident}）。已完成的内容都已保存；可以重新发送这条消息。"
                        f"如果再次出现，请把数据目录下 logs/errors.log 交给管理员。\n\n<details><summary>详细信息（English）</summary>"
-                       f"Unexpected error while handling this message ({type(exc).__name__}); logged as {incident}.</details>")
+                       f"Unexpected error while handling this message ({type(exc).__name__}); logged as {incident}.</details>",
+                       base=new_base, presaved=presaved)
         finally:
             if state["done"]:
                 self.store.update_message(answer_id, state["text"], "done")

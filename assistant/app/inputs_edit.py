@@ -50,7 +50,8 @@ class InputsMixin:
         this was refused), another region."""
         inputs, report = self.inputs(report_id), self.report(report_id)
         if inputs is None:
-            return []
+            broken = self.stored_inputs_error(report_id)
+            return [unusable_inputs_text(broken)] if broken else []
         out = [m.zh for m in year_mismatches(inputs.report.year, report_year=report["year"])]
         region = (inputs.report.region or "").strip()
         if region and report["region"] and region not in report["region"] and report["region"] not in region:
@@ -65,6 +66,18 @@ class InputsMixin:
             return load_inputs_text(row["yaml"])
         except InputsError:
             return None
+
+    def stored_inputs_error(self, report_id: int) -> InputsError | None:
+        """Why the stored inputs cannot be used (stored before a rule they break existed, e.g. a
+        value out of range); None when they can, or when there are none."""
+        row = self.store.inputs(report_id)
+        if not row:
+            return None
+        try:
+            load_inputs_text(row["yaml"])
+        except InputsError as exc:
+            return exc
+        return None
 
     def inputs_version(self, report_id: int) -> int:
         versions = self.store.inputs_versions(report_id)
@@ -152,3 +165,10 @@ def _number(cell: str):
     if not number.is_finite():
         return cell
     return int(number) if number == number.to_integral_value() and "." not in cleaned else float(cleaned)
+
+
+def unusable_inputs_text(exc: InputsError) -> str:
+    """The stored inputs no longer load: what is wrong and what to do, in Chinese."""
+    problems = "；".join(str(p) for p in exc.problems[:5]) + ("……" if len(exc.problems) > 5 else "")
+    return (f"已保存的输入数据不能使用：{exc.zh}" + (f"（{problems}）" if problems else "")
+            + "请在“指标与素材”页上传改正后的文件（已保存的数据不会被删除）。")

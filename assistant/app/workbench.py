@@ -25,7 +25,7 @@ from .chat import ChatMixin
 from .cited import CitedDocumentsMixin
 from .diffs import diff_html
 from .exporting import ExportMixin
-from .inputs_edit import InputsMixin
+from .inputs_edit import InputsMixin, unusable_inputs_text
 from .review import ReviewMixin
 from .sections import HEAD, SECTION_NAMES, TAIL, SectionView, splice, split_sections
 from .store import ConflictError, Store, Version
@@ -283,6 +283,9 @@ class Workbench(ChatMixin, CitedDocumentsMixin, ReviewMixin, InputsMixin, Export
         from ..drafting import DraftingService
 
         inputs = self.inputs(report_id)
+        broken = self.stored_inputs_error(report_id) if inputs is None else None
+        if broken is not None:
+            raise AssistantError(unusable_inputs_text(broken), "The stored inputs cannot be used: " + broken.en)
         if inputs is None:
             raise AssistantError("请先在“指标与素材”页上传本年度的输入数据（YAML 或 Excel）。",
                                  "Upload this year's inputs (YAML or Excel) on the inputs tab first.")

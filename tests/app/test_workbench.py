@@ -324,6 +324,40 @@ def test_a_draft_that_fails_is_kept_as_a_version_marked_unfinished(llm_bench):
     assert wb.store.messages(rid)[-1]["content"] == done["reply"]
 
 
+def test_stored_inputs_that_no_longer_load_are_said_not_taken_for_missing(bench):
+    """Inputs stored before a rule they break existed (a value of 1e28): the inputs tab says what
+    is wrong, and a draft says so instead of "upload the inputs first"."""
+    import re
+
+    wb, rid = bench
+    text = wb.store.inputs(rid)["yaml"]
+    broken = re.sub(r"(value:\s*)[0-9.]+", r"\g<1>1e28", text, count=1)
+    assert broken != text
+    wb.store.save_inputs(rid, broken, "旧数据.yaml")
+    notices = wb.inputs_notices(rid)
+    assert len(notices) == 1 and "已保存的输入数据不能使用" in notices[0] and "超出合理范围" in notices[0], notices
+    with pytest.raises(AssistantError) as info:
+        wb.draft(rid, "二", offline=True)
+    assert "已保存的输入数据不能使用" in info.value.zh and "请先" not in info.value.zh
+
+
+def test_a_chat_step_that_fails_after_the_pre_save_still_moves_the_tabs_base(llm_bench):
+    """The editor's text is saved, then the model answers nothing (a fault): the reply says so and
+    carries the new base, so the tab's next save is not taken for another window's."""
+    from llm_server import Reply
+
+    wb, rid, server = llm_bench
+    wb.draft(rid, "二", offline=True)
+    v1 = wb.store.latest(rid, "二")
+    server.script(*[Reply(text="")] * 6)
+    events = list(wb.chat(rid, "起草第二部分", "二", v1.text + "我加的。", v1.version))
+    last = events[-1]
+    assert last["reply"].startswith("⚠️") and "空回答" in last["reply"], last["reply"]
+    assert last["base"] == v1.version + 1 and last["presaved"] == ["二"]
+    saved = wb.save(rid, "二", v1.text + "我加的。再加一句。", last["base"])  # no conflict with itself
+    assert saved.version == v1.version + 2
+
+
 def test_a_chat_answer_cut_off_says_it_was_interrupted(llm_bench):
     from llm_server import Reply
 

@@ -241,6 +241,12 @@ def _sections(ui, wb: Workbench, p: Panels) -> None:
         except AssistantError as exc:
             yield reload(rid, key, error_text(exc))  # the tab's base follows what was saved before
             return
+        except Exception as exc:  # noqa: BLE001 - said as the boundary says it, and the tab follows its save
+            from ..incidents import log_incident
+            from .boundary import unknown_message
+
+            yield reload(rid, key, "⚠️ " + unknown_message("起草本部分", log_incident(wb.ws.data_dir, "起草本部分", exc), exc))
+            return
         yield reload(rid, key, draft_summary(wb, draft, key, saved, same))
 
     ui.draft_btn.click(on_draft, [ui.report_dd, ui.sections, ui.editor, ui.base], write)
