@@ -310,12 +310,17 @@ def test_where_numbers_came_from_is_kept_through_an_edit(llm_bench):
     assert sum("由数据标记生成" in c.text for c in document.comments) == len(saved.figure_spans)
 
 
-def test_a_draft_that_fails_is_kept_as_a_version_marked_unfinished(llm_bench):
+@pytest.mark.parametrize("then", ["500", "401", "hang", "malformed"])
+def test_a_draft_that_fails_is_kept_as_a_version_marked_unfinished(llm_bench, then):
+    """Cut off, then its continuation fails (a server error, a refused key, a hang past the
+    timeout, a stream that turns to garbage at once): what arrived is a version, marked."""
     from llm_server import Reply
 
     wb, rid, server = llm_bench
     streamed = "二、2024年推进法治政府建设存在的不足和原因\n一是法治意识有待提高，究其原因，个别单位学习停留在表面；二是"
-    server.script(Reply(chunks=[streamed[:40], streamed[40:], "专业人才较少。"], cut_after=2), Reply(status=500), Reply(status=500))
+    failing = {"500": Reply(status=500), "401": Reply(status=401), "hang": Reply(hang=8),  # ASSISTANT_LLM_TIMEOUT=5
+               "malformed": Reply(text="x", malformed_after=0)}[then]
+    server.script(Reply(chunks=[streamed[:40], streamed[40:], "专业人才较少。"], cut_after=2), failing, failing)
     done = reply(wb, rid, "起草第二部分")
     latest = wb.store.latest(rid, "二")
     assert latest.text == streamed + "〔未写完〕"  # every streamed character, not a preview

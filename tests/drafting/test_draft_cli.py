@@ -69,7 +69,16 @@ def test_an_obedient_model_ends_clean_and_exits_0(server, tmp_path, vector_cache
     assert "452件" in text and "6100余次" in text
 
 
-def test_a_stream_that_breaks_in_part_four_still_writes_what_it_has(server, tmp_path, vector_cache):
+@pytest.mark.parametrize("then,said", [
+    (Reply(status=500), ("起草未完成", "Drafting did not finish", "500")),
+    (Reply(status=401), ("起草未完成", "Drafting did not finish", "401")),
+    (Reply(hang=30), ("起草未完成", "Drafting did not finish", "超时")),  # longer than ASSISTANT_LLM_TIMEOUT (10 s)
+    # garbage after some text is a cut like any other: continued again, then left marked
+    (Reply(chunks=["三是", "完善"], malformed_after=1), ("仍未写完", "〔未写完〕")),
+], ids=["500", "401", "hang", "malformed"])
+def test_a_stream_that_breaks_in_part_four_still_writes_what_it_has(server, tmp_path, vector_cache, then, said):
+    """Part 四 is cut off, and its continuation fails (a server error, a refused key, a hang, a
+    stream that turns to garbage): parts 一–三 and what part 四 had are written, marked."""
     obedient = ObedientModel()
 
     def respond(body):
@@ -77,7 +86,7 @@ def test_a_stream_that_breaks_in_part_four_still_writes_what_it_has(server, tmp_
         if "【本部分】四、" in prompt:
             return Reply(chunks=["四、2025年推进法治政府建设的主要安排\n", "一是坚持党对法治政府建设的领导。", "二是"], cut_after=2)
         if CONTINUE_MARK in prompt:
-            return Reply(status=500)
+            return then
         return obedient(body)
 
     server.responder = respond
@@ -86,8 +95,8 @@ def test_a_stream_that_breaks_in_part_four_still_writes_what_it_has(server, tmp_
     assert result.returncode == 1
     text, comments = docx_text(out)
     assert [line[:2] for line in text.split("\n") if line[:2] in ("一、", "二、", "三、", "四、")] == ["一、", "二、", "三、", "四、"]
-    assert "一是坚持党对法治政府建设的领导。〔未写完〕" in text and any(c.startswith("未写完") for c in comments)
-    assert "起草未完成" in result.stderr and "Drafting did not finish" in result.stderr and "500" in result.stderr
+    assert "一是坚持党对法治政府建设的领导。" in text and "〔未写完〕" in text and any(c.startswith("未写完") for c in comments)
+    assert all(words in result.stdout + result.stderr for words in said), result.stdout + result.stderr
     assert "内部错误：" not in result.stderr and "Traceback" not in result.stderr  # the CLI's last-resort message
 
 
