@@ -15,7 +15,10 @@ new ids, the same texts and tokens, the vector plus a little noise) in an embedd
    request), one changed document published by the first office and pulled by J.
 3. Search, k=5, the labelled queries in three wordings (150 strings), the query-vector cache
    emptied before each row; E and J interleaved query by query so both see the same load:
-   hybrid, dense, bm25, and filtered (kind=report ~5 %, a region ~8 %, a region and a year ~1 %).
+   hybrid, dense, bm25, and filtered (kind=report ~1 %, a region ~9 %, a region and a year ~5 %);
+   per row, how often both give the same first hit and how much their top 5 overlap (by text: a
+   synthetic copy of a chunk is the same answer); and each base's dense recall@5 against the
+   exact (brute-force cosine) neighbours, 50 queries.
 4. Lexical search on the server: the Search API and sparse (BM25) indexes are probed (the error
    is recorded); `where_document $contains` (an unranked filter, the server's only lexical
    primitive locally) timed against local BM25 top 50.
@@ -73,14 +76,49 @@ def interleaved(kbs: dict, queries: list[str], **kwargs) -> dict[str, list[float
         kb.embeddings._queries.clear()
     out: dict[str, list[float]] = {name: [] for name in kbs}
     notices = {name: 0 for name in kbs}
+    same_top, shared = [], []  # do the bases answer alike? (the first two, when there are two)
     for q in queries:
+        answers = []
         for name, kb in kbs.items():
             t = time.perf_counter()
             hits = kb.search(q, k=5, **kwargs)
             out[name].append(time.perf_counter() - t)
             notices[name] += bool(getattr(hits, "notice", None))
+            answers.append([h.text for h in hits])  # by text: a synthetic copy of a chunk is the same answer
+        if len(answers) == 2:
+            a, b = answers
+            same_top.append(bool(a and b and a[0] == b[0]))
+            shared.append(len(set(a) & set(b)) / max(len(set(a)), len(set(b)), 1))  # distinct texts
     out["_notices"] = notices  # type: ignore[assignment]
+    if same_top:
+        out["_agreement"] = {"same_first_hit": round(float(np.mean(same_top)), 3),  # type: ignore[assignment]
+                             "top5_overlap": round(float(np.mean(shared)), 3)}
     return out
+
+
+def dense_recall(kbs: dict, queries: list[str]) -> dict[str, float]:
+    """Recall@5 of each base's dense search against the exact (brute-force cosine) neighbours over
+    the embedded base's stored vectors, by chunk text (a synthetic copy is the same answer)."""
+    first = next(iter(kbs.values()))
+    collection = first.store._collection
+    ids, rows = [], []
+    total = collection.count()
+    for offset in range(0, total, 5000):
+        got = collection.get(include=["embeddings"], limit=5000, offset=offset)
+        ids += got["ids"]
+        rows.append(np.asarray(got["embeddings"], dtype=np.float32))
+    matrix = np.vstack(rows)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    text_of = {cid: c["text"] for cid, c in first.catalog.chunks(ids).items()}
+    out: dict[str, list[float]] = {name: [] for name in kbs}
+    for q in queries:
+        vector = first.embeddings.embed_query_array(q)
+        vector = vector / np.linalg.norm(vector)
+        exact = {text_of[ids[i]] for i in np.argsort(-(matrix @ vector))[:5]}
+        for name, kb in kbs.items():
+            got = {text_of.get(cid, cid) for cid, _ in kb._nearest(vector, 5)}
+            out[name].append(len(got & exact) / max(len(exact), 1))
+    return {name: round(float(np.mean(v)), 3) for name, v in out.items()}
 
 
 def lexical_probe(client, collection) -> dict:
@@ -201,12 +239,16 @@ def main() -> None:
                                       (f"hybrid, region={region}, year={region_year}", {"region": region, "year": region_year})):
                     lat = interleaved(kbs, queries, **kwargs)
                     rows[label] = {name: bl.summary_ms(lat[name]) for name in kbs}
-                    print(f"  {label}: embedded p95 {rows[label]['embedded']['p95_ms']} ms, server p95 {rows[label]['server']['p95_ms']} ms")
+                    rows[label]["agreement"] = lat["_agreement"]
+                    print(f"  {label}: embedded p95 {rows[label]['embedded']['p95_ms']} ms, server p95 "
+                          f"{rows[label]['server']['p95_ms']} ms, same hits {lat['_agreement']}")
+                results["search"] = {"dense_recall_vs_exact": dense_recall(kbs, queries[:50])}
+                print(f"  dense recall@5 against exact neighbours: {results['search']['dense_recall_vs_exact']}")
                 keep = kb_j._keyword_index()
                 share = {"kind=report": float(np.mean(keep.meta["kind"] == "report")),
                          f"region={region}": float(np.mean(keep.meta["region"] == region)),
                          f"region+year": float(np.mean((keep.meta["region"] == region) & (keep.meta["year"] == region_year)))}
-                results["search"] = {"latency": rows, "filter_share": share, "queries_per_row": len(queries)}
+                results["search"].update({"latency": rows, "filter_share": share, "queries_per_row": len(queries)})
 
                 # -- 4. lexical search on the server ----------------------------------------------
                 collection = kb_j.collection
@@ -233,8 +275,9 @@ def main() -> None:
             chroma.stop()
 
     lat = results["search"]["latency"]
-    bl.table(["search (k=5)", "embedded p50", "embedded p95", "server p50", "server p95"],
-             [[label, r["embedded"]["p50_ms"], r["embedded"]["p95_ms"], r["server"]["p50_ms"], r["server"]["p95_ms"]]
+    bl.table(["search (k=5)", "embedded p50", "embedded p95", "server p50", "server p95", "same 1st hit", "top-5 overlap"],
+             [[label, r["embedded"]["p50_ms"], r["embedded"]["p95_ms"], r["server"]["p50_ms"], r["server"]["p95_ms"],
+               r["agreement"]["same_first_hit"], r["agreement"]["top5_overlap"]]
               for label, r in lat.items()],
              title=f"Search latency (ms), {results['chunks']} chunks, {len(queries)} queries per row, interleaved")
     j = results["join"]
