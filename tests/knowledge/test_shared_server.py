@@ -429,6 +429,18 @@ def test_migrate_moves_an_embedded_base_with_its_vectors(settings, kb, corpus, o
         assert float(np.dot(vec, old) / (np.linalg.norm(vec) * np.linalg.norm(old))) > 0.99999
 
 
+def test_the_migrate_command_moves_an_embedded_base_without_embedding_again(settings, kb, corpus, office, chroma,
+                                                                            cli_env):
+    chunks = sum(f.chunks for f in ingest_paths(kb, [corpus]).files)
+    kb.close()
+    env = {**cli_env, "ASSISTANT_COLLECTION": settings.assistant_collection}
+    result = cli(settings.assistant_data_dir, env, "migrate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"上传 {chunks} 段，沿用本机已有向量 {chunks} 段，新计算 0 段" in result.stdout, result.stdout
+    b = office("b", assistant_collection=settings.assistant_collection)
+    assert b.search("重大执法决定要先经过法制审核吗", k=1, mode="dense", kind="regulation")[0].article == "第五条"
+
+
 class _OtherModel:
     model_id = "other/model"
     dim = 384
