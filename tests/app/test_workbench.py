@@ -346,18 +346,22 @@ def test_stored_inputs_that_no_longer_load_are_said_not_taken_for_missing(bench)
     assert "已保存的输入数据不能使用" in info.value.zh and "请先" not in info.value.zh
 
 
-def test_a_chat_step_that_fails_after_the_pre_save_still_moves_the_tabs_base(llm_bench):
-    """The editor's text is saved, then the model answers nothing (a fault): the reply says so and
-    carries the new base, so the tab's next save is not taken for another window's."""
+@pytest.mark.parametrize("answer,said", [("empty", "空回答"), ("malformed", "数据格式不对")])
+def test_a_chat_step_that_fails_after_the_pre_save_still_moves_the_tabs_base(llm_bench, answer, said):
+    """The editor's text is saved, then the model answers nothing usable (an empty answer, a
+    malformed stream): the reply says so, the message is not left "working", and the reply carries
+    the new base, so the tab's next save is not taken for another window's."""
     from llm_server import Reply
 
     wb, rid, server = llm_bench
     wb.draft(rid, "二", offline=True)
     v1 = wb.store.latest(rid, "二")
-    server.script(*[Reply(text="")] * 6)
+    bad = Reply(text="") if answer == "empty" else Reply(text="x", malformed_after=0)
+    server.script(*[bad] * 6)
     events = list(wb.chat(rid, "起草第二部分", "二", v1.text + "我加的。", v1.version))
     last = events[-1]
-    assert last["reply"].startswith("⚠️") and "空回答" in last["reply"], last["reply"]
+    assert last["reply"].startswith("⚠️") and said in last["reply"], last["reply"]
+    assert wb.store.messages(rid)[-1]["content"] == last["reply"]  # kept as said, not "……" or 〔已中断〕
     assert last["base"] == v1.version + 1 and last["presaved"] == ["二"]
     saved = wb.save(rid, "二", v1.text + "我加的。再加一句。", last["base"])  # no conflict with itself
     assert saved.version == v1.version + 2
