@@ -247,7 +247,7 @@ def main() -> None:
                 keep = kb_j._keyword_index()
                 share = {"kind=report": float(np.mean(keep.meta["kind"] == "report")),
                          f"region={region}": float(np.mean(keep.meta["region"] == region)),
-                         f"region+year": float(np.mean((keep.meta["region"] == region) & (keep.meta["year"] == region_year)))}
+                         "region+year": float(np.mean((keep.meta["region"] == region) & (keep.meta["year"] == region_year)))}
                 results["search"].update({"latency": rows, "filter_share": share, "queries_per_row": len(queries)})
 
                 # -- 4. lexical search on the server ----------------------------------------------

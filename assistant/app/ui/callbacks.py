@@ -12,13 +12,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from ...errors import AssistantError, InputsError
+from ...errors import AssistantError
 from ..sections import HEAD, TAIL
 from ..store import ConflictError
 from ..workbench import Workbench
 from .panels import Panels, base_of, rid_of
-from .views import (_findings_from_dicts, error_text, export_check_markdown, finding_detail, finding_rows, highlight,
-                    inputs_error_text, pick_finding)
+from .views import _findings_from_dicts, error_text, finding_detail, finding_rows, highlight, pick_finding
 
 NO_REPORT = "请先在上方新建或打开一份报告（填写地区和年度，点“新建或打开报告”）。"
 
