@@ -370,17 +370,26 @@ class KnowledgeBase:
             try:
                 self.sync.pull()  # what another office published meanwhile (the same file: nothing to send)
                 self.texts.clear()
-                todo = self.catalog.unpublished()
-                self.reused_vectors = 0
-                report = self.sync.publish(todo, model_id, lambda rows, bar: self._vectors_for(rows, bar, batch), progress)
             except (ServerUnavailable, ServerRefused) as exc:
-                raise self._held_back_error(exc, self.catalog.unpublished() or todo) from exc
-            finally:
                 self._unpublished = (-1, frozenset())
-            self.published = len(report.published)
-            if report.busy:
-                raise report.busy[0]
-            return report.uploaded
+                raise self._held_back_error(exc, self.catalog.unpublished() or todo) from exc
+            return self._publish(self.catalog.unpublished(), model_id,
+                                 lambda rows, bar: self._vectors_for(rows, bar, batch), progress)
+
+    def _publish(self, docs: list[str], model_id: str, vectors_for, progress: Progress | None) -> int:
+        """Publish `docs` to the server (their chunks, then each record as its commit); returns the
+        chunks uploaded. A server lost half-way is the error `embed` resumes from."""
+        self.reused_vectors = 0
+        try:
+            report = self.sync.publish(docs, model_id, vectors_for, progress)
+        except (ServerUnavailable, ServerRefused) as exc:
+            raise self._held_back_error(exc, self.catalog.unpublished() or docs) from exc
+        finally:
+            self._unpublished = (-1, frozenset())
+        self.published = len(report.published)
+        if report.busy:
+            raise report.busy[0]
+        return report.uploaded
 
     def _held_back_error(self, exc: KnowledgeBaseError, docs: list[str]) -> KnowledgeBaseError:
         """What an interrupted upload means for the user: nothing is lost, `embed` resumes."""
@@ -484,19 +493,8 @@ class KnowledgeBase:
                 self.catalog.mark_all_pending()
                 self.catalog.forget_server()
                 self.catalog.set_meta("embedding_model", embedder.model_id)
-            self.reused_vectors = 0
             docs = [d["doc_id"] for d in self.catalog.documents()]
-            try:
-                report = self.sync.publish(docs, embedder.model_id,
-                                           lambda rows, bar: self._vectors_for(rows, bar), progress)
-            except (ServerUnavailable, ServerRefused) as exc:
-                raise self._held_back_error(exc, self.catalog.unpublished() or docs) from exc
-            finally:
-                self._unpublished = (-1, frozenset())
-            self.published = len(report.published)
-            if report.busy:
-                raise report.busy[0]
-            return report.uploaded
+            return self._publish(docs, embedder.model_id, lambda rows, bar: self._vectors_for(rows, bar), progress)
 
     # -- search --------------------------------------------------------------------------------
     def _bm25_index(self) -> BM25Index:
